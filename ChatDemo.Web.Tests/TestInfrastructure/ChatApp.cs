@@ -1,0 +1,132 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatDemo.Web.Tests.TestInfrastructure;
+
+/// <summary>
+/// One isolated ChatDemo app on real Kestrel (port 0) with its own SQLite file. Tests start one
+/// per test (or per isolated fixture); <see cref="RestartAsync"/> starts a new process-like
+/// instance on the same data, as a server restart would.
+/// </summary>
+public sealed class ChatApp : IAsyncDisposable
+{
+    public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplicationFactory<Program> _factory;
+
+    private ChatApp(Dictionary<string, string?> settings)
+    {
+        _settings = settings;
+        _factory = Start(settings, out var baseUri);
+        BaseUri = baseUri;
+        Http = new HttpClient { BaseAddress = BaseUri };
+    }
+
+    public Uri BaseUri { get; private set; }
+
+    public HttpClient Http { get; private set; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The folder holding this app's database; deleted on dispose.</summary>
+    public string DataFolder => _settings["Chat:DataFolderForTests"]!;
+
+    public Uri WebSocketUri(string room, string? token)
+    {
+        var builder = new UriBuilder(BaseUri) { Scheme = BaseUri.Scheme == "https" ? "wss" : "ws", Path = "/ws" };
+        var query = $"room={Uri.EscapeDataString(room)}";
+        if (token is not null) query += $"&token={Uri.EscapeDataString(token)}";
+        builder.Query = query;
+        return builder.Uri;
+    }
+
+    /// <summary>Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>).</summary>
+    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var all = new Dictionary<string, string?>
+        {
+            ["Chat:Sqlite:Path"] = Path.Combine(folder, "chat.db"),
+            ["Chat:Sessions:SigningKey"] = TestSigningKey,
+            ["Chat:DataFolderForTests"] = folder,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        return Task.FromResult(new ChatApp(all));
+    }
+
+    /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
+    public async Task RestartAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+        _factory = Start(_settings, out var baseUri);
+        BaseUri = baseUri;
+        Http = new HttpClient { BaseAddress = BaseUri };
+    }
+
+    /// <summary>Stops the app gracefully (as on SIGTERM) and waits until it has stopped.</summary>
+    public async Task StopAsync() => await _factory.DisposeAsync();
+
+    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, out Uri baseUri)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+        return factory;
+    }
+
+    public async Task<TestSession> CreateSessionAsync(string name = "Alice")
+    {
+        using var response = await Http.PostAsJsonAsync("/api/sessions", new { name });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new TestSession(body.GetProperty("userId").GetString()!, body.GetProperty("name").GetString()!, body.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>Opens a WebSocket as the session's user; fails the test when the upgrade is refused.</summary>
+    public async Task<ChatSocket> ConnectAsync(TestSession session, string room = "lobby") =>
+        await ChatSocket.ConnectAsync(WebSocketUri(room, session.Token));
+
+    /// <summary>A fresh session and a connection for it.</summary>
+    public async Task<(TestSession Session, ChatSocket Socket)> JoinAsync(string name, string room = "lobby")
+    {
+        var session = await CreateSessionAsync(name);
+        return (session, await ConnectAsync(session, room));
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by SQLite's pool on this platform; the temp folder is cleaned later.
+        }
+    }
+}
+
+public sealed record TestSession(string UserId, string Name, string Token);

@@ -1,0 +1,20 @@
+namespace ChatDemo.Web.Chat;
+
+/// <summary>
+/// The connection a frame arrived on, as the chat logic sees it.
+/// </summary>
+/// <param name="ConnectionId">The transport's connection id (Kestrel's or API Gateway's).</param>
+/// <param name="Room">The one room of this connection.</param>
+/// <param name="User">The verified sender, from the session token.</param>
+/// <param name="RateLimit">The connection's send budget where the transport keeps one per connection (Kestrel);
+/// on AWS, API Gateway's stage throttling stands in its place.</param>
+public sealed record ChatClient(string ConnectionId, string Room, ChatUser User, SendRateLimit? RateLimit = null);
+
+/// <summary>What the transport should do after a frame was handled.</summary>
+public enum FrameOutcome
+{
+    Continue,
+
+    /// <summary>The connection kept sending over its limit: close it with 1008.</summary>
+    CloseForFlooding,
+}

@@ -1,0 +1,11 @@
+namespace ChatDemo.Web.Chat;
+
+public static class ChatServiceCollectionExtensions
+{
+    public static IServiceCollection AddChat(this IServiceCollection services)
+    {
+        services.AddSingleton<RoomLocks>();
+        services.AddSingleton<ChatService>();
+        return services;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ChatDemo.Web.Chat;
+
+/// <summary>
+/// Server → client frames (protocol.md section 4), written straight to UTF-8 once per event so
+/// that one buffer is shared by every recipient.
+/// </summary>
+public static class ServerFrames
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Message(ChatMessage message) => Write(message, static (w, m) =>
+    {
+        w.WriteString("type", "message");
+        WriteMessageFields(w, m);
+    });
+
+    /// <summary>The fields of a message, shared by the <c>message</c> frame and history pages.</summary>
+    public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage m)
+    {
+        w.WriteString("room", m.Room);
+        w.WriteNumber("seq", m.Seq);
+        w.WriteString("id", m.Id);
+        w.WriteString("clientMessageId", m.ClientMessageId);
+        w.WriteStartObject("sender");
+        w.WriteString("id", m.Sender.Id);
+        w.WriteString("name", m.Sender.Name);
+        w.WriteEndObject();
+        w.WriteString("text", m.Text);
+        w.WriteString("sentAt", ChatTime.ToWire(m.SentAt));
+    }
+
+    public static byte[] Ack(ChatMessage message, bool duplicate) => Write((message, duplicate), static (w, a) =>
+    {
+        w.WriteString("type", "ack");
+        w.WriteString("room", a.message.Room);
+        w.WriteString("clientMessageId", a.message.ClientMessageId);
+        w.WriteString("id", a.message.Id);
+        w.WriteNumber("seq", a.message.Seq);
+        w.WriteString("sentAt", ChatTime.ToWire(a.message.SentAt));
+        w.WriteBoolean("duplicate", a.duplicate);
+    });
+
+    public static byte[] Presence(string room, ChatUser user, bool online, DateTimeOffset at) => Write((room, user, online, at), static (w, p) =>
+    {
+        w.WriteString("type", "presence");
+        w.WriteString("room", p.room);
+        WriteUser(w, p.user);
+        w.WriteString("status", p.online ? "online" : "offline");
+        w.WriteString("at", ChatTime.ToWire(p.at));
+    });
+
+    public static byte[] Typing(string room, ChatUser user) => Write((room, user), static (w, t) =>
+    {
+        w.WriteString("type", "typing");
+        w.WriteString("room", t.room);
+        WriteUser(w, t.user);
+    });
+
+    public static readonly byte[] Pong = "{\"type\":\"pong\"}"u8.ToArray();
+
+    public static byte[] Error(string code, string message, string? clientMessageId = null) => Write((code, message, clientMessageId), static (w, e) =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", e.code);
+        w.WriteString("message", e.message);
+        if (e.clientMessageId is not null) w.WriteString("clientMessageId", e.clientMessageId);
+    });
+
+    private static void WriteUser(Utf8JsonWriter w, ChatUser user)
+    {
+        w.WriteStartObject("user");
+        w.WriteString("id", user.Id);
+        w.WriteString("name", user.Name);
+        w.WriteEndObject();
+    }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
+    private static byte[] Write<T>(T state, Action<Utf8JsonWriter, T> body)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer, state);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,35 @@
+namespace ChatDemo.Web.FanOut;
+
+/// <summary>
+/// How a room event reaches the room's connections: in process (Kestrel mode) or through
+/// EventBridge → Step Functions → PostToConnection (AWS mode).
+/// </summary>
+public interface IRoomFanOut
+{
+    /// <summary>Delivers the event to every connection of its room (except the one it names).</summary>
+    ValueTask PublishAsync(RoomEvent roomEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>Sends a frame to one connection: the sender's <c>ack</c>, <c>error</c> and <c>pong</c>.</summary>
+public interface IConnectionSender
+{
+    /// <summary>False when the connection is gone (its frame is dropped).</summary>
+    ValueTask<bool> SendAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
+}
+
+/// <summary>What kind of room event; transports that route events by kind read it.</summary>
+public enum RoomEventKind
+{
+    Message,
+    Presence,
+    Typing,
+}
+
+/// <summary>
+/// One room event, serialized once: every recipient receives the same bytes.
+/// </summary>
+/// <param name="Room">The room whose connections receive it.</param>
+/// <param name="Kind">Message, presence or typing.</param>
+/// <param name="Frame">The UTF-8 JSON frame.</param>
+/// <param name="ExceptConnectionId">A connection that must not receive it (the typist).</param>
+public sealed record RoomEvent(string Room, RoomEventKind Kind, ReadOnlyMemory<byte> Frame, string? ExceptConnectionId = null);

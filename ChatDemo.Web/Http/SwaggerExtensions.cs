@@ -1,0 +1,37 @@
+using System.Reflection;
+using Microsoft.OpenApi;
+
+namespace ChatDemo.Web.Http;
+
+public static class SwaggerExtensions
+{
+    public static IServiceCollection AddChatSwagger(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "ChatDemo API",
+                Version = "v1",
+                Description = "Guest sessions, room history and presence of ChatDemo, protocol version 1. " +
+                              "Live chat runs over the WebSocket from GET /api/config; errors are application/problem+json.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml)) swagger.IncludeXmlComments(xml);
+        });
+        return services;
+    }
+
+    /// <summary>The OpenAPI document at <c>/swagger/v1/swagger.json</c> and Swagger UI at <c>/swagger</c>.</summary>
+    public static WebApplication UseChatSwagger(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "ChatDemo API v1");
+            ui.DocumentTitle = "ChatDemo API";
+        });
+        return app;
+    }
+}

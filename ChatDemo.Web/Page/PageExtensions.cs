@@ -1,0 +1,38 @@
+using ChatDemo.Web.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ChatDemo.Web.Page;
+
+/// <summary>Serves the chat page (<c>wwwroot/</c>) at <c>/</c> with its security headers.</summary>
+public static class PageExtensions
+{
+    public static WebApplication UseChatPage(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (!context.Request.Path.StartsWithSegments("/swagger"))
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy(options.WebSocketUrl);
+                headers.XFrameOptions = "DENY";
+            }
+            await next(context);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        return app;
+    }
+
+    // No inline script or style anywhere; the WebSocket may live on another origin (AWS mode).
+    private static string ContentSecurityPolicy(string? webSocketUrl)
+    {
+        var connect = "'self' ws: wss:";
+        if (webSocketUrl is not null && Uri.TryCreate(webSocketUrl, UriKind.Absolute, out var uri))
+            connect = $"'self' {uri.GetLeftPart(UriPartial.Authority)}";
+        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src {connect}; " +
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
+}

@@ -1,0 +1,69 @@
+using ChatDemo.Web.Chat;
+
+namespace ChatDemo.Web.Storage;
+
+/// <summary>
+/// Where chat state lives: messages with per-room sequence numbers, and live connections.
+/// One contract, two engines (SQLite, DynamoDB), one shared contract test suite.
+/// </summary>
+public interface IChatStore
+{
+    /// <summary>
+    /// Stores a message under the room's next <c>seq</c>, unless the same sender already sent
+    /// <see cref="NewMessage.ClientMessageId"/> in that room: then nothing is written and the
+    /// original is returned with <see cref="AppendResult.Duplicate"/> set. Returns only once the
+    /// message is durable.
+    /// </summary>
+    Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken);
+
+    /// <summary>A page of a room's history in ascending <c>seq</c> (protocol.md section 6).</summary>
+    Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Records a connection; true when it is the user's first in the room (they came online).</summary>
+    Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a connection; null when it was not known (already removed).</summary>
+    Task<RemovedConnection?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken);
+
+    Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>Users with at least one connection in the room, each listed once.</summary>
+    Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes connections recorded before <paramref name="connectedBefore"/>: ones whose
+    /// disconnect never arrived (a crash, or API Gateway's 2-hour limit).
+    /// </summary>
+    Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the store cannot be reached.</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A store that deletes expired messages itself when asked (SQLite; DynamoDB uses TTL).</summary>
+public interface IMessageRetention
+{
+    /// <summary>Deletes messages whose <see cref="NewMessage.ExpiresAt"/> is before <paramref name="now"/>; returns how many.</summary>
+    Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+public sealed record NewMessage(
+    string Room,
+    string Id,
+    string ClientMessageId,
+    ChatUser Sender,
+    string Text,
+    DateTimeOffset SentAt,
+    DateTimeOffset ExpiresAt);
+
+public sealed record AppendResult(ChatMessage Message, bool Duplicate);
+
+/// <summary>At most one of <see cref="After"/> and <see cref="Before"/>.</summary>
+public sealed record HistoryQuery(long? After, long? Before, int Limit);
+
+public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore);
+
+/// <summary>A connection that was removed, and whether it was its user's last in the room.</summary>
+public sealed record RemovedConnection(ChatConnection Connection, bool WasLastOfUser);

@@ -1,0 +1,332 @@
+using ChatDemo.Web.Chat;
+using Microsoft.Data.Sqlite;
+
+namespace ChatDemo.Web.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one long-lived connection
+/// behind a gate (SQLite has one writer anyway); reads use pooled connections and run alongside.
+/// </summary>
+public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
+
+    public SqliteChatStore(string databasePath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Creates the schema if missing. Called once at start-up.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = await GetWriterAsync(cancellationToken);
+            await using var command = writer.CreateCommand();
+            command.CommandText = SqliteSchema.Create;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
+        WriteAsync(message, static (connection, m) =>
+        {
+            using var transaction = connection.BeginTransaction();
+            var existing = FindBySenderAndClientId(connection, transaction, m);
+            if (existing is not null)
+            {
+                transaction.Commit();
+                return new AppendResult(existing, Duplicate: true);
+            }
+
+            using var next = connection.CreateCommand();
+            next.Transaction = transaction;
+            next.CommandText = """
+                INSERT INTO rooms (room, last_seq) VALUES ($room, 1)
+                ON CONFLICT (room) DO UPDATE SET last_seq = last_seq + 1
+                RETURNING last_seq
+                """;
+            next.Parameters.AddWithValue("$room", m.Room);
+            var seq = (long)next.ExecuteScalar()!;
+
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO messages (room, seq, id, client_message_id, sender_id, sender_name, text, sent_at, expires_at)
+                VALUES ($room, $seq, $id, $cid, $sid, $sname, $text, $sent, $expires)
+                """;
+            insert.Parameters.AddWithValue("$room", m.Room);
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$id", m.Id);
+            insert.Parameters.AddWithValue("$cid", m.ClientMessageId);
+            insert.Parameters.AddWithValue("$sid", m.Sender.Id);
+            insert.Parameters.AddWithValue("$sname", m.Sender.Name);
+            insert.Parameters.AddWithValue("$text", m.Text);
+            insert.Parameters.AddWithValue("$sent", m.SentAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$expires", m.ExpiresAt.ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+            transaction.Commit();
+
+            return new AppendResult(
+                new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
+                Duplicate: false);
+        }, cancellationToken);
+
+    private static ChatMessage? FindBySenderAndClientId(SqliteConnection connection, SqliteTransaction transaction, NewMessage m)
+    {
+        using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = $"""
+            SELECT {MessageColumns} FROM messages
+            WHERE room = $room AND sender_id = $sid AND client_message_id = $cid
+            """;
+        find.Parameters.AddWithValue("$room", m.Room);
+        find.Parameters.AddWithValue("$sid", m.Sender.Id);
+        find.Parameters.AddWithValue("$cid", m.ClientMessageId);
+        using var reader = find.ExecuteReader();
+        return reader.Read() ? ReadMessage(reader) : null;
+    }
+
+    public async Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var (filter, order) = query switch
+        {
+            { After: { } } => ("AND seq > $bound", "ASC"),
+            { Before: { } } => ("AND seq < $bound", "DESC"),
+            _ => ("", "DESC"),
+        };
+        command.CommandText = $"SELECT {MessageColumns} FROM messages WHERE room = $room {filter} ORDER BY seq {order} LIMIT $take";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$bound", query.After ?? query.Before ?? 0);
+        command.Parameters.AddWithValue("$take", query.Limit + 1);
+
+        var messages = new List<ChatMessage>(query.Limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) messages.Add(ReadMessage(reader));
+        }
+        var hasMore = messages.Count > query.Limit;
+        if (hasMore) messages.RemoveAt(messages.Count - 1);
+        if (order == "DESC") messages.Reverse();
+        return new MessagePage(messages, hasMore);
+    }
+
+    public Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken) =>
+        WriteAsync(connection, static (db, c) =>
+        {
+            using var transaction = db.BeginTransaction();
+            using var insert = db.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO connections (connection_id, room, user_id, user_name, connected_at)
+                VALUES ($id, $room, $uid, $uname, $at)
+                ON CONFLICT (connection_id) DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$id", c.ConnectionId);
+            insert.Parameters.AddWithValue("$room", c.Room);
+            insert.Parameters.AddWithValue("$uid", c.User.Id);
+            insert.Parameters.AddWithValue("$uname", c.User.Name);
+            insert.Parameters.AddWithValue("$at", c.ConnectedAt.ToUnixTimeMilliseconds());
+            var added = insert.ExecuteNonQuery() == 1;
+            var first = added && CountUserConnections(db, transaction, c.Room, c.User.Id) == 1;
+            transaction.Commit();
+            return first;
+        }, cancellationToken);
+
+    public Task<RemovedConnection?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
+        WriteAsync(connectionId, static (db, id) =>
+        {
+            using var transaction = db.BeginTransaction();
+            var removed = DeleteConnection(db, transaction, id);
+            transaction.Commit();
+            return removed;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken) =>
+        WriteAsync(connectedBefore, static (db, before) =>
+        {
+            using var transaction = db.BeginTransaction();
+            using var select = db.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = "SELECT connection_id FROM connections WHERE connected_at < $before";
+            select.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+            var ids = new List<string>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read()) ids.Add(reader.GetString(0));
+            }
+            var removed = new List<RemovedConnection>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (DeleteConnection(db, transaction, id) is { } r) removed.Add(r);
+            }
+            transaction.Commit();
+            return (IReadOnlyList<RemovedConnection>)removed;
+        }, cancellationToken);
+
+    private static RemovedConnection? DeleteConnection(SqliteConnection db, SqliteTransaction transaction, string connectionId)
+    {
+        using var delete = db.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM connections WHERE connection_id = $id RETURNING connection_id, room, user_id, user_name, connected_at";
+        delete.Parameters.AddWithValue("$id", connectionId);
+        ChatConnection? gone;
+        using (var reader = delete.ExecuteReader())
+        {
+            gone = reader.Read() ? ReadConnection(reader) : null;
+        }
+        if (gone is null) return null;
+        return new RemovedConnection(gone, CountUserConnections(db, transaction, gone.Room, gone.User.Id) == 0);
+    }
+
+    private static long CountUserConnections(SqliteConnection db, SqliteTransaction transaction, string room, string userId)
+    {
+        using var count = db.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT COUNT(*) FROM connections WHERE room = $room AND user_id = $uid";
+        count.Parameters.AddWithValue("$room", room);
+        count.Parameters.AddWithValue("$uid", userId);
+        return (long)count.ExecuteScalar()!;
+    }
+
+    public async Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT connection_id, room, user_id, user_name, connected_at FROM connections WHERE connection_id = $id";
+        command.Parameters.AddWithValue("$id", connectionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadConnection(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT connection_id, room, user_id, user_name, connected_at FROM connections WHERE room = $room ORDER BY connected_at, connection_id";
+        command.Parameters.AddWithValue("$room", room);
+        var result = new List<ChatConnection>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add(ReadConnection(reader));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT user_id, MIN(user_name), MIN(connected_at) AS since FROM connections
+            WHERE room = $room GROUP BY user_id ORDER BY since, user_id
+            """;
+        command.Parameters.AddWithValue("$room", room);
+        var result = new List<PresentUser>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result.Add(new PresentUser(reader.GetString(0), reader.GetString(1), FromUnixMs(reader.GetInt64(2))));
+        return result;
+    }
+
+    public Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(now, static (db, at) =>
+        {
+            using var delete = db.CreateCommand();
+            delete.CommandText = "DELETE FROM messages WHERE expires_at < $now";
+            delete.Parameters.AddWithValue("$now", at.ToUnixTimeMilliseconds());
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        // A fresh, unpooled connection: a pooled one could hide a database that is gone.
+        var builder = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM rooms";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private const string MessageColumns = "room, seq, id, client_message_id, sender_id, sender_name, text, sent_at";
+
+    private static ChatMessage ReadMessage(SqliteDataReader r) => new(
+        r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
+        new ChatUser(r.GetString(4), r.GetString(5)), r.GetString(6), FromUnixMs(r.GetInt64(7)));
+
+    private static ChatConnection ReadConnection(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), new ChatUser(r.GetString(2), r.GetString(3)), FromUnixMs(r.GetInt64(4)));
+
+    private static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    // Writes are short and synchronous inside the gate: SQLite's API is synchronous underneath,
+    // and holding the single writer connection for the whole transaction keeps it atomic.
+    private async Task<TResult> WriteAsync<TState, TResult>(TState state, Func<SqliteConnection, TState, TResult> write, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = await GetWriterAsync(cancellationToken);
+            return write(writer, state);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> GetWriterAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is { State: System.Data.ConnectionState.Open }) return _writer;
+        _writer?.Dispose();
+        var writer = new SqliteConnection(_connectionString);
+        await writer.OpenAsync(cancellationToken);
+        await using (var pragma = writer.CreateCommand())
+        {
+            // NORMAL in WAL mode: a commit survives a crash of the process; only a power loss
+            // may lose the last transactions.
+            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+        _writer = writer;
+        return writer;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            if (_writer is not null) await _writer.DisposeAsync();
+            _writer = null;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Storage.Sqlite;
+
+namespace ChatDemo.Web.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>The store chosen by <c>Chat__Store</c>.</summary>
+    public static IServiceCollection AddChatStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var store = configuration[$"{ChatOptions.SectionName}:{nameof(ChatOptions.Store)}"] ?? StoreKinds.Sqlite;
+        if (store == StoreKinds.Sqlite)
+        {
+            services.AddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatOptions>>().Value;
+                var path = options.Sqlite.Path
+                    ?? Path.Combine(DataFolder.Resolve(sp.GetRequiredService<IHostEnvironment>()), "chatdemo.db");
+                return new SqliteChatStore(path);
+            });
+            services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<SqliteChatStore>());
+            services.AddSingleton<IMessageRetention>(sp => sp.GetRequiredService<SqliteChatStore>());
+            services.AddHostedService<SqliteInitializer>();
+            services.AddHostedService<RetentionSweeper>();
+        }
+        return services;
+    }
+}
+
+/// <summary>Creates the SQLite schema before the app serves anything.</summary>
+internal sealed class SqliteInitializer(SqliteChatStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

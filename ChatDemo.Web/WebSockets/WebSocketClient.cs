@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using ChatDemo.Web.Chat;
+using ChatDemo.Web.Configuration;
+
+namespace ChatDemo.Web.WebSockets;
+
+/// <summary>
+/// One Kestrel WebSocket: a receive loop that hands each text frame to the chat logic, and a
+/// send loop that drains a bounded queue. Only the send loop writes to the socket, and nothing
+/// ever waits for a slow reader: a full queue drops the connection (1008).
+/// </summary>
+public sealed class WebSocketClient
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly Channel<ReadOnlyMemory<byte>> _outbox =
+        Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _abortSending = new();
+    private readonly CancellationTokenSource _closeDeadline = new();
+    private readonly ConnectionLimitOptions _limits;
+    private int _queuedFrames;
+    private long _queuedBytes;
+    private WebSocketCloseStatus? _closeStatus;
+    private string _closeReason = "";
+
+    public WebSocketClient(ChatClient client, ConnectionLimitOptions limits)
+    {
+        Client = client;
+        _limits = limits;
+    }
+
+    public ChatClient Client { get; }
+
+    public string ConnectionId => Client.ConnectionId;
+
+    public string Room => Client.Room;
+
+    /// <summary>Queues a frame; false (and the connection dropped) when its queue is full.</summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    {
+        if (_closeStatus is not null) return false;
+        var frames = Interlocked.Increment(ref _queuedFrames);
+        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (frames > _limits.SendQueueFrames || bytes > _limits.SendQueueBytes)
+        {
+            Drop(WebSocketCloseStatus.PolicyViolation, "send queue full: the client is not reading");
+            return false;
+        }
+        return _outbox.Writer.TryWrite(frame);
+    }
+
+    /// <summary>Closes after the frames already queued have been sent.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (_outbox)
+        {
+            if (_closeStatus is not null) return;
+            _closeStatus = status;
+            _closeReason = reason;
+        }
+        _outbox.Writer.TryComplete();
+        // The peer has a few seconds to answer the close; then its socket is cut.
+        _closeDeadline.CancelAfter(CloseHandshakeTimeout);
+    }
+
+    /// <summary>Closes at once: queued frames are discarded and a send in progress is abandoned.</summary>
+    private void Drop(WebSocketCloseStatus status, string reason)
+    {
+        Close(status, reason);
+        _abortSending.Cancel();
+    }
+
+    /// <summary>Runs the connection until either side closes it or it breaks.</summary>
+    public async Task RunAsync(
+        WebSocket socket,
+        Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
+        CancellationToken requestAborted)
+    {
+        var sending = SendLoopAsync(socket);
+        using var receiveCancellation = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closeDeadline.Token);
+        try
+        {
+            await ReceiveLoopAsync(socket, handleFrame, receiveCancellation.Token, requestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer went away without a close handshake, or did not answer ours.
+        }
+        finally
+        {
+            Close(WebSocketCloseStatus.NormalClosure, "");
+            if (await Task.WhenAny(sending, Task.Delay(CloseHandshakeTimeout, CancellationToken.None)) != sending)
+                _abortSending.Cancel();
+            await sending;
+            if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) socket.Abort();
+            _abortSending.Dispose();
+            _closeDeadline.Dispose();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(
+        WebSocket socket,
+        Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
+        CancellationToken receiveCancellation,
+        CancellationToken requestAborted)
+    {
+        var maxFrame = _limits.MaxFrameBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxFrame + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), receiveCancellation);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        // The client's close, or its answer to ours: reply with the same code.
+                        Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
+                        return;
+                    }
+                    length += result.Count;
+                    if (length > maxFrame)
+                    {
+                        Close(WebSocketCloseStatus.MessageTooBig, $"frame larger than {maxFrame} bytes");
+                        length = 0; // keep reading (and discarding) until the peer's close arrives
+                    }
+                } while (!result.EndOfMessage);
+
+                if (_closeStatus is not null) continue;
+
+                var frame = result.MessageType == WebSocketMessageType.Text ? buffer.AsMemory(0, length) : BinaryFrame;
+                if (await handleFrame(Client, frame, requestAborted) == FrameOutcome.CloseForFlooding)
+                    Close(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded repeatedly");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Protocol v1 is JSON text frames; a binary frame is answered like any other non-JSON input.
+    private static readonly ReadOnlyMemory<byte> BinaryFrame = new byte[] { 0 };
+
+    private async Task SendLoopAsync(WebSocket socket)
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abortSending.Token))
+            {
+                Interlocked.Decrement(ref _queuedFrames);
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortSending.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Dropped or broken; the close below says why when it can still be written.
+        }
+        await SendCloseAsync(socket);
+    }
+
+    private async Task SendCloseAsync(WebSocket socket)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+            await socket.CloseOutputAsync(_closeStatus ?? WebSocketCloseStatus.NormalClosure, _closeReason, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Not even the close frame can be written: cut the TCP connection.
+            socket.Abort();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.WebSockets;
+using ChatDemo.Web.Chat;
+using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace ChatDemo.Web.WebSockets;
+
+/// <summary>Kestrel mode's <c>/ws</c>: checks room, token and Origin, then runs the connection.</summary>
+public static class WebSocketEndpoint
+{
+    public static IEndpointRouteBuilder MapChatWebSocket(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/ws", Connect)
+            .WithName("ConnectWebSocket")
+            .WithTags("WebSocket")
+            .WithSummary("Open the chat WebSocket (Kestrel mode)")
+            .WithDescription("Upgrade with ?room={room}&token={token}. 400 for a missing or bad room or a request that is not " +
+                             "a WebSocket upgrade, 401 for a missing, forged or expired token, 403 for a foreign Origin, " +
+                             "503 while the server shuts down or is at its connection limit. Frames are described in protocol.md.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private static async Task<IResult> Connect(
+        HttpContext context,
+        SessionTokens tokens,
+        ChatService chat,
+        ConnectionRegistry registry,
+        IOptions<ChatOptions> options,
+        IHostApplicationLifetime lifetime,
+        TimeProvider time,
+        ILogger<WebSocketClient> logger)
+    {
+        var request = context.Request;
+        if (!context.WebSockets.IsWebSocketRequest)
+            return Refuse(StatusCodes.Status400BadRequest, "Not a WebSocket request", "/ws takes a WebSocket upgrade (GET with Upgrade: websocket).");
+
+        var room = request.Query["room"];
+        if (room.Count != 1 || !ChatRules.IsValidRoom(room[0]))
+            return Refuse(StatusCodes.Status400BadRequest, "Bad room", "room must be 1-64 characters of A-Z a-z 0-9 _ -.");
+
+        var tokenValues = request.Query["token"];
+        var session = tokenValues.Count == 1 ? tokens.Verify(tokenValues[0]) : null;
+        if (session is null)
+            return Refuse(StatusCodes.Status401Unauthorized, "Invalid session", "token is missing, forged or expired; create a session with POST /api/sessions.");
+
+        if (!OriginPolicy.IsAllowed(request, options.Value))
+            return Refuse(StatusCodes.Status403Forbidden, "Origin not allowed", "This origin may not open the chat WebSocket; see Chat__AllowedOrigins.");
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "Shutting down", "The server is shutting down; reconnect in a moment.");
+        var limits = options.Value.Limits;
+        if (registry.Count >= limits.MaxConnections)
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "Too many connections", "The server is at its connection limit; retry later.");
+
+        var connection = new ChatConnection(Ids.NewConnectionId(), room[0]!, session.User, ChatTime.Truncate(time.GetUtcNow()));
+        using var rateLimit = new SendRateLimit(limits, time);
+        var client = new WebSocketClient(new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit), limits);
+
+        // Registered and announced before the upgrade completes: every room event from the moment
+        // the client sees the socket open reaches it, so history fetched after that leaves no gap.
+        registry.Add(client);
+        try
+        {
+            await chat.ConnectAsync(connection, context.RequestAborted);
+            try
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                await client.RunAsync(socket, chat.HandleFrameAsync, context.RequestAborted);
+            }
+            finally
+            {
+                registry.Remove(client);
+                await chat.DisconnectAsync(connection.ConnectionId, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            registry.Remove(client);
+            WebSocketLog.ConnectionFailed(logger, e, connection.ConnectionId);
+            if (!context.Response.HasStarted)
+                return Refuse(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "The connection could not be recorded; retry shortly.");
+        }
+        return Results.Empty;
+    }
+
+    private static IResult Refuse(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+}
+
+internal static partial class WebSocketLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "WebSocket connection {ConnectionId} failed")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception, string connectionId);
+}

@@ -1,0 +1,54 @@
+using System.Net.WebSockets;
+using ChatDemo.Web.Chat;
+using ChatDemo.Web.FanOut;
+using ChatDemo.Web.Storage;
+
+namespace ChatDemo.Web.WebSockets;
+
+public static class WebSocketHostingExtensions
+{
+    /// <summary>Kestrel mode's transport and in-process fan-out.</summary>
+    public static IServiceCollection AddInProcessWebSockets(this IServiceCollection services)
+    {
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<IRoomFanOut>(sp => sp.GetRequiredService<ConnectionRegistry>());
+        services.AddSingleton<IConnectionSender>(sp => sp.GetRequiredService<ConnectionRegistry>());
+        services.AddHostedService<InProcessConnectionLifetime>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Ties the in-process connections to the app's lifetime. At start, connections recorded by an
+/// earlier run are gone (this process owns every socket), so they are forgotten. On shutdown,
+/// every socket is closed with 1001 after its queued frames, before Kestrel stops.
+/// </summary>
+internal sealed class InProcessConnectionLifetime(
+    ConnectionRegistry registry,
+    IChatStore store,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<InProcessConnectionLifetime> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = await store.RemoveStaleConnectionsAsync(time.GetUtcNow(), cancellationToken);
+        if (forgotten.Count > 0) LifetimeLog.ForgotConnections(logger, forgotten.Count);
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            LifetimeLog.ClosingConnections(logger, registry.Count);
+            registry.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static partial class LifetimeLog
+{
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Forgot {Count} connections left over from an earlier run")]
+    public static partial void ForgotConnections(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Shutting down: closing {Count} WebSocket connections with 1001")]
+    public static partial void ClosingConnections(ILogger logger, int count);
+}
