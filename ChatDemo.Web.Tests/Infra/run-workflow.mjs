@@ -7,7 +7,8 @@
 //                    page may hold fewer items than Limit; a small cap exercises the paging loop)
 //   deliverUrl       where each delivery batch is POSTed, standing in for the function
 //   input            the EventBridge event that starts the execution
-// Prints one JSON object: { status, output | error, queries, invocations, retries }.
+// Prints one JSON object: { status, output | error, cause, queries, invocations, retries,
+// maxStateBytes, maxStateName }.
 // The overrides check what they receive, as the real services would, and fail loudly otherwise.
 import { readFile } from "node:fs/promises";
 
@@ -105,10 +106,18 @@ const execution = stateMachine.run(run.input, {
   },
 });
 
+// Step Functions limits every state's input and output to 256 KB (UTF-8 JSON): measure them.
 let retries = 0;
-const counting = (async () => {
+let maxStateBytes = 0;
+let maxStateName = null;
+const watching = (async () => {
   for await (const event of execution.eventLogs) {
     if (event.type === "StateRetried") retries++;
+    for (const data of [event.state?.input, event.state?.output]) {
+      if (data === undefined) continue;
+      const bytes = Buffer.byteLength(JSON.stringify(data), "utf8");
+      if (bytes > maxStateBytes) { maxStateBytes = bytes; maxStateName = event.state.name; }
+    }
   }
 })();
 
@@ -120,5 +129,6 @@ try {
   const cause = error.cause ?? error;
   summary = { status: "FAILED", error: cause.name, cause: cause.message };
 }
-await counting.catch(() => {});
-process.stdout.write(JSON.stringify({ ...summary, queries, invocations, retries }) + "\n");
+await watching.catch(() => {});
+// Exit at once rather than wait for fetch's idle keep-alive connections to close.
+process.stdout.write(JSON.stringify({ ...summary, queries, invocations, retries, maxStateBytes, maxStateName }) + "\n", () => process.exit(0));
