@@ -39,9 +39,15 @@ public sealed class WorkflowExecutionTests
         Assert.Equal(250, (int)report["connections"]!);
         Assert.Equal(3, (int)report["pages"]!);
         var outcomes = LocalWorkflowRun.Outcomes(execution).ToList();
-        Assert.Equal([gone], outcomes.SelectMany(o => o["gone"]!.AsArray().Select(id => (string)id!)));
+        Assert.Equal(4, outcomes.Count);
+        Assert.Equal(250, outcomes.Sum(o => (int)o["connections"]!));
         Assert.Equal(249, outcomes.Sum(o => (int)o["delivered"]!));
+        Assert.Equal(0, outcomes.Sum(o => (int)o["failed"]!));
         Assert.DoesNotContain(outcomes, o => o.ContainsKey("batchError"));
+        // The gone connection is counted in the outcome of the batch that held it.
+        var goneBatch = Assert.Single(outcomes, o => (int)o["gone"]! > 0);
+        Assert.Equal(1, (int)goneBatch["gone"]!);
+        Assert.InRange(gone, (string)goneBatch["firstConnectionId"]!, (string)goneBatch["lastConnectionId"]!, StringComparer.Ordinal);
     }
 
     [Fact]
@@ -74,9 +80,16 @@ public sealed class WorkflowExecutionTests
 
         AssertSucceeded(execution);
         Assert.Empty(endpoint.Problems);
-        var failedBatch = Assert.Single(LocalWorkflowRun.Outcomes(execution), o => o.ContainsKey("batchError"))["batchError"]!;
-        Assert.Equal("Lambda.ServiceException", (string?)failedBatch["error"]);
-        var undelivered = failedBatch["connectionIds"]!.AsArray().Select(id => (string)id!).ToArray();
+        var failedBatch = Assert.Single(LocalWorkflowRun.Outcomes(execution), o => o.ContainsKey("batchError"));
+        Assert.Equal("Lambda.ServiceException", (string?)failedBatch["batchError"]!["error"]);
+        Assert.Equal(0, (int)failedBatch["delivered"]!);
+        // The batch is a run of the index, which is sorted by connection id: 100 ids from its first to its last.
+        var sorted = room.Order(StringComparer.Ordinal).ToList();
+        var first = sorted.IndexOf((string)failedBatch["firstConnectionId"]!);
+        var last = sorted.IndexOf((string)failedBatch["lastConnectionId"]!);
+        Assert.Equal(100, (int)failedBatch["connections"]!);
+        Assert.Equal(99, last - first);
+        var undelivered = sorted[first..(last + 1)];
         Assert.Contains(failing, undelivered);
         // Retried as a transient Lambda error (MaxAttempts 5) before it was caught.
         Assert.Equal(5, (int)execution["retries"]!);
