@@ -5,7 +5,9 @@ namespace ChatDemo.Web.Tests.Infra;
 /// <summary>
 /// One execution of the message-distribution workflow under aws-local-stepfunctions
 /// (run-workflow.mjs): the ByRoom index is served from <paramref name="connections"/>, and
-/// every batch is POSTed to <paramref name="deliverUrl"/>.
+/// every batch is POSTed to <paramref name="deliverUrl"/>. Given <c>connectionsTable</c> (the
+/// template's properties of the table), the connections are first written to a dynalite table
+/// created from it, and the workflow's queries run against that engine.
 /// </summary>
 internal static class LocalWorkflowRun
 {
@@ -13,7 +15,8 @@ internal static class LocalWorkflowRun
     public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:chatdemo-ChatFunction-1A2B3C4D5E6F";
 
     public static async Task<JsonObject> ExecuteAsync(
-        IEnumerable<(string ConnectionId, string Room)> connections, JsonObject detail, Uri deliverUrl, int? pageItemCap = null)
+        IEnumerable<(string ConnectionId, string Room)> connections, JsonObject detail, Uri deliverUrl, int? pageItemCap = null,
+        JsonObject? connectionsTable = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -29,6 +32,7 @@ internal static class LocalWorkflowRun
                 ["substitutions"] = new JsonObject { ["ConnectionsTable"] = ConnectionsTable, ["DeliveryFunctionArn"] = FunctionArn },
                 ["connectionsPath"] = connectionsPath,
                 ["pageItemCap"] = pageItemCap,
+                ["connectionsTable"] = connectionsTable?.DeepClone(),
                 ["deliverUrl"] = deliverUrl.ToString(),
                 ["input"] = EventBridgeEvent(detail),
             };

@@ -10,7 +10,15 @@ namespace ChatDemo.Web.Tests.Infra;
 public sealed class WorkflowExecutionTests
 {
     [Fact]
-    public async Task EveryConnectionOfARoomOf250ReceivesTheFrameExactlyOnceAndTheGoneOneIsReported()
+    public Task EveryConnectionOfARoomOf250ReceivesTheFrameExactlyOnceAndTheGoneOneIsReported() =>
+        RoomOf250ReceivesTheFrameExactlyOnceAsync(connectionsTable: null);
+
+    [Fact]
+    public Task InADynaliteTableCreatedAsTheTemplateDefinesItARoomOf250ReceivesTheFrameExactlyOnce() =>
+        RoomOf250ReceivesTheFrameExactlyOnceAsync(
+            CloudFormationTemplate.Load(Repository.TemplatePath).Properties("ConnectionsTable"));
+
+    private static async Task RoomOf250ReceivesTheFrameExactlyOnceAsync(JsonObject? connectionsTable)
     {
         var room = Room(250, "lobby");
         var elsewhere = Room(5, "other-room");
@@ -21,7 +29,8 @@ public sealed class WorkflowExecutionTests
         // Pages of 125 (DynamoDB also ends a page early at 1 MB): 125 + 125, then the empty page
         // DynamoDB returns after a page that ended exactly at Limit.
         var execution = await LocalWorkflowRun.ExecuteAsync(
-            [.. room.Select(id => (id, "lobby")), .. elsewhere.Select(id => (id, "other-room"))], detail, endpoint.Url, pageItemCap: 125);
+            [.. room.Select(id => (id, "lobby")), .. elsewhere.Select(id => (id, "other-room"))], detail, endpoint.Url, pageItemCap: 125,
+            connectionsTable: connectionsTable);
 
         AssertSucceeded(execution);
         Assert.Empty(endpoint.Problems);

@@ -2,7 +2,11 @@
 // WorkflowExecutionTests. Usage: node run-workflow.mjs <run.json>, where run.json holds
 //   definitionPath   the ASL file
 //   substitutions    the template's DefinitionSubstitutions ({ "ConnectionsTable": "…", … })
-//   connectionsPath  a JSON file [{ "connectionId": "…", "room": "…" }, …]: the ByRoom index
+//   connectionsPath  a JSON file [{ "connectionId": "…", "room": "…" }, …]: the room's connections
+//   connectionsTable optional: the template's CreateTable properties of the connections table.
+//                    When given, the connections are written to a dynalite (a DynamoDB-compatible
+//                    engine) table created from them and the Query tasks run against it; otherwise
+//                    the Query tasks answer from the file as DynamoDB would
 //   pageItemCap      most items one Query page returns (DynamoDB also stops a page at 1 MB, so a
 //                    page may hold fewer items than Limit; a small cap exercises the paging loop)
 //   deliverUrl       where each delivery batch is POSTed, standing in for the function
@@ -31,6 +35,7 @@ if (/\$\{[A-Za-z]+\}/.test(definitionText)) throw new Error("unsubstituted Defin
 const definition = JSON.parse(definitionText);
 
 const index = JSON.parse(await readFile(run.connectionsPath, "utf8"));
+const dynalite = run.connectionsTable ? await startDynalite(run.connectionsTable, index) : null;
 const queries = [];
 let invocations = 0;
 
@@ -40,10 +45,50 @@ function awsError(name, message) {
   return error;
 }
 
+// A dynalite server in this process, holding the connections in a table created from the
+// template's definition of the connections table.
+async function startDynalite(table, items) {
+  const { default: createServer } = await import("dynalite");
+  const server = createServer({ createTableMs: 0 });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  async function call(operation, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDB_20120810.${operation}`,
+        "x-amz-date": "20261126T101530Z",
+        // dynalite wants a SigV4-shaped header; it checks no signature.
+        authorization: "AWS4-HMAC-SHA256 Credential=local/20261126/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+      },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw awsError(`DynamoDb.${String(answer.__type ?? "Unknown").split("#").pop()}`, answer.message ?? answer.Message ?? JSON.stringify(answer));
+    return answer;
+  }
+  await call("CreateTable", {
+    TableName: run.substitutions.ConnectionsTable,
+    BillingMode: table.BillingMode,
+    AttributeDefinitions: table.AttributeDefinitions,
+    KeySchema: table.KeySchema,
+    GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    const puts = items.slice(i, i + 25).map((c) => ({
+      PutRequest: { Item: { connectionId: { S: c.connectionId }, room: { S: c.room }, userId: { S: `u_${i}` }, connectedAt: { N: String(1764152130000 + i) } } },
+    }));
+    const result = await call("BatchWriteItem", { RequestItems: { [run.substitutions.ConnectionsTable]: puts } });
+    if (Object.keys(result.UnprocessedItems ?? {}).length > 0) throw new Error("dynalite left items unprocessed");
+  }
+  return { call, close: () => server.close() };
+}
+
 // DynamoDB Query on the ByRoom index: sorted by the index's sort key (connectionId), at most
 // Limit items, and LastEvaluatedKey (table key + index key) whenever the page stopped early,
 // including when exactly Limit items remained, as DynamoDB does.
-function query(request) {
+async function query(request) {
   queries.push({ Limit: request.Limit, ExclusiveStartKey: request.ExclusiveStartKey ?? null });
   const expect = (condition, what) => { if (!condition) throw awsError("DynamoDb.ValidationException", `unexpected Query request: ${what}: ${JSON.stringify(request)}`); };
   expect(request.TableName === run.substitutions.ConnectionsTable, "TableName");
@@ -54,6 +99,7 @@ function query(request) {
   expect(typeof room === "string", "ExpressionAttributeValues :room");
   expect(Number.isInteger(request.Limit) && request.Limit >= 1, "Limit");
   expect(request.ProjectionExpression === "connectionId", "ProjectionExpression");
+  if (dynalite) return dynalite.call("Query", { ...request, Limit: Math.min(request.Limit, run.pageItemCap ?? request.Limit) });
 
   const roomItems = index.filter((c) => c.room === room)
     .sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
