@@ -21,7 +21,8 @@ internal static class Repository
     public static async Task<NodeResult> RunNodeAsync(IEnumerable<string> arguments, TimeSpan timeout)
     {
         if (!Directory.Exists(Path.Combine(Root, "node_modules", "aws-local-stepfunctions"))
-            || !Directory.Exists(Path.Combine(Root, "node_modules", "asl-validator")))
+            || !Directory.Exists(Path.Combine(Root, "node_modules", "asl-validator"))
+            || !Directory.Exists(Path.Combine(Root, "node_modules", "dynalite")))
         {
             Assert.Fail($"The Node test tools are not installed: run 'npm ci --no-audit --no-fund' in {Root} (./test.sh does).");
         }
