@@ -29,6 +29,15 @@ public sealed class ApiGatewayManagementFake() : FakeAwsService("execute-api")
 
     public ConcurrentQueue<string> Deleted { get; } = new();
 
+    /// <summary>How long each accepted post takes, to observe concurrency.</summary>
+    public TimeSpan PostDelay { get; set; }
+
+    /// <summary>The most posts that were in progress at once.</summary>
+    public int MaxConcurrentPosts => _maxInFlight;
+
+    private int _inFlight;
+    private int _maxInFlight;
+
     /// <summary>The next <paramref name="times"/> calls for the connection answer 429.</summary>
     public void Throttle(string connectionId, int times) => _throttles[connectionId] = times;
 
@@ -83,6 +92,10 @@ public sealed class ApiGatewayManagementFake() : FakeAwsService("execute-api")
                 await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message too long");
                 return;
             case "POST":
+                var inFlight = Interlocked.Increment(ref _inFlight);
+                InterlockedMax(ref _maxInFlight, inFlight);
+                if (PostDelay > TimeSpan.Zero) await Task.Delay(PostDelay);
+                Interlocked.Decrement(ref _inFlight);
                 _received.GetOrAdd(connectionId, _ => new()).Enqueue(Encoding.UTF8.GetString(call.Request.Body));
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;
@@ -100,5 +113,11 @@ public sealed class ApiGatewayManagementFake() : FakeAwsService("execute-api")
                 await WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", call.Request.Method);
                 return;
         }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = target; value > current; current = target)
+            if (Interlocked.CompareExchange(ref target, value, current) == current) return;
     }
 }

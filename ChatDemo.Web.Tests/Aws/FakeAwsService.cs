@@ -4,14 +4,16 @@ using System.Text.Json;
 using Amazon;
 using Amazon.Runtime;
 using ChatDemo.Web.Aws;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Tests.Aws;
 
@@ -40,21 +42,24 @@ public sealed record RecordedCall(ReceivedRequest Request, DateTimeOffset At)
 /// SigV4 signature is recomputed over what arrived; a bad one is answered 403 as AWS would and
 /// kept in <see cref="SignatureFailures"/>, which tests assert empty.
 /// </summary>
+/// <remarks>
+/// A bare <see cref="KestrelServer"/>, not a host: building a host here would race with
+/// WebApplicationFactory, which captures the next host built in the process.
+/// </remarks>
 public abstract class FakeAwsService : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly KestrelServer _server;
     private readonly string _service;
 
     protected FakeAwsService(string service)
     {
         _service = service;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        _app.StartAsync().GetAwaiter().GetResult();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var options = new KestrelServerOptions { ApplicationServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        options.Listen(IPAddress.Loopback, 0);
+        _server = new KestrelServer(Options.Create(options),
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance), NullLoggerFactory.Instance);
+        _server.StartAsync(new Application(HandleAsync), CancellationToken.None).GetAwaiter().GetResult();
+        var address = _server.Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUri = new Uri(address.TrimEnd('/') + "/");
     }
 
@@ -96,8 +101,19 @@ public abstract class FakeAwsService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.StopAsync(CancellationToken.None);
+        _server.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    private sealed class Application(RequestDelegate handle) : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+        public Task ProcessRequestAsync(HttpContext context) => handle(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -87,7 +88,9 @@ public sealed class ChatApp : IAsyncDisposable
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             configure?.Invoke(web);
         });
-        factory.UseKestrel(0);
+        // An explicit loopback listener on a free port: UseKestrel(0) was not applied to the
+        // minimal-hosting app here, which then bound localhost:5000 and collided with parallel tests.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
