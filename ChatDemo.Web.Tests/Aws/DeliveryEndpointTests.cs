@@ -96,6 +96,26 @@ public sealed class DeliveryEndpointTests
     }
 
     [Fact]
+    public async Task AGoneConnectionWhoseOfflineCannotBePublishedIsReportedGoneAndFailedWhileTheOthersReceiveTheFrame()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        await aws.ConnectAsync("alice-1=", "Alice");
+        aws.ApiGateway.Gone["alice-1="] = true;
+        aws.EventBridge.FailRequests(1000, 500, "InternalException", "bus down");
+
+        using var response = await aws.DeliverAsync(Batch(["alice-1=", "bob-1="]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, report.GetProperty("delivered").GetInt32());
+        Assert.Equal(["alice-1="], report.GetProperty("gone").EnumerateArray().Select(e => e.GetString()));
+        var failure = Assert.Single(report.GetProperty("failed").EnumerateArray());
+        Assert.Equal("alice-1=", failure.GetProperty("connectionId").GetString());
+        Assert.Contains("removing it failed", failure.GetProperty("error").GetString());
+        Assert.Single(aws.ApiGateway.Received("bob-1="));
+    }
+
+    [Fact]
     public async Task OneFailingConnectionIsReportedWithoutFailingTheOthers()
     {
         await using var aws = await AwsModeApp.StartAsync();

@@ -43,8 +43,8 @@ public sealed record RecordedCall(ReceivedRequest Request, DateTimeOffset At)
 /// kept in <see cref="SignatureFailures"/>, which tests assert empty.
 /// </summary>
 /// <remarks>
-/// A bare <see cref="KestrelServer"/>, not a host: building a host here would race with
-/// WebApplicationFactory, which captures the next host built in the process.
+/// A bare <see cref="KestrelServer"/> rather than a host: quick to start per test, and nothing in
+/// it can be mistaken for the app's own host by WebApplicationFactory.
 /// </remarks>
 public abstract class FakeAwsService : IAsyncDisposable
 {

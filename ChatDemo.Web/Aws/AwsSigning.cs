@@ -41,6 +41,9 @@ public static class SigV4HttpClientBuilderExtensions
                 Region = identity.Region,
                 Service = service,
             };
-            return new SigV4SigningHandler(parameters, new SocketsHttpHandler { AllowAutoRedirect = false });
+            // The typed clients live in singletons (the fan-out, the sender), so the transport
+            // recycles its connections itself to follow DNS changes.
+            var transport = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+            return new SigV4SigningHandler(parameters, transport);
         });
 }

@@ -31,13 +31,24 @@ public sealed class BatchDelivery(IConnectionSender sender, ChatService chat, IL
                         Interlocked.Increment(ref delivered);
                         return;
                     }
-                    gone.Enqueue(connectionId);
-                    await chat.DisconnectAsync(connectionId, token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     DeliveryLog.ConnectionFailed(logger, e, connectionId, batch.Room);
                     failed.Enqueue(new DeliveryFailure(connectionId, e.Message));
+                    return;
+                }
+
+                gone.Enqueue(connectionId);
+                try
+                {
+                    await chat.DisconnectAsync(connectionId, token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // Still gone; the next delivery to the room finds it gone again and retries.
+                    DeliveryLog.CleanupFailed(logger, e, connectionId, batch.Room);
+                    failed.Enqueue(new DeliveryFailure(connectionId, $"gone, but removing it failed: {e.Message}"));
                 }
             });
 
