@@ -89,6 +89,28 @@ public sealed class AwsFanOutTests
     }
 
     [Fact]
+    public async Task AStartInAwsModeKeepsTheConnectionsRecordedByEarlierInstances()
+    {
+        // Every Lambda cold start is a new instance; API Gateway still holds those sockets.
+        await using var aws = await AwsModeApp.StartAsync();
+        await aws.ConnectAsync("alice-1=", "Alice");
+
+        await aws.App.RestartAsync();
+
+        Assert.NotNull(await aws.Store.GetConnectionAsync("alice-1=", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task KestrelsWebSocketRouteStillAnswersARequestInAwsModeWithItsOwnRefusal()
+    {
+        await using var aws = await AwsModeApp.StartAsync(directInvocation: false);
+
+        using var response = await aws.App.Http.GetAsync("/ws?room=lobby");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TheAppRefusesToStartInEventBridgeModeWithoutARegion()
     {
         await using var apiGateway = new ApiGatewayManagementFake();
