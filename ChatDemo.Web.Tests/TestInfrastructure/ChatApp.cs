@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -18,12 +19,14 @@ public sealed class ChatApp : IAsyncDisposable
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
     private WebApplicationFactory<Program> _factory;
 
-    private ChatApp(Dictionary<string, string?> settings)
+    private ChatApp(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure)
     {
         _settings = settings;
-        _factory = Start(settings, out var baseUri);
+        _configure = configure;
+        _factory = Start(settings, configure, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -46,8 +49,11 @@ public sealed class ChatApp : IAsyncDisposable
         return builder.Uri;
     }
 
-    /// <summary>Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>).</summary>
-    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>),
+    /// <paramref name="configure"/> adjusts the host further (e.g. <c>ConfigureTestServices</c>).
+    /// </summary>
+    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -58,7 +64,7 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:DataFolderForTests"] = folder,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Task.FromResult(new ChatApp(all));
+        return Task.FromResult(new ChatApp(all, configure));
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
@@ -66,7 +72,7 @@ public sealed class ChatApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        _factory = Start(_settings, out var baseUri);
+        _factory = Start(_settings, _configure, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -74,14 +80,17 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>Stops the app gracefully (as on SIGTERM) and waits until it has stopped.</summary>
     public async Task StopAsync() => await _factory.DisposeAsync();
 
-    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, out Uri baseUri)
+    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure, out Uri baseUri)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
+            configure?.Invoke(web);
         });
-        factory.UseKestrel(0);
+        // An explicit loopback listener on a free port: UseKestrel(0) was not applied to the
+        // minimal-hosting app here, which then bound localhost:5000 and collided with parallel tests.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
