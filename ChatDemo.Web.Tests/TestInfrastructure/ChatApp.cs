@@ -11,11 +11,16 @@ namespace ChatDemo.Web.Tests.TestInfrastructure;
 /// <summary>
 /// One isolated ChatDemo app on real Kestrel (port 0) with its own SQLite file. Tests start one
 /// per test (or per isolated fixture); <see cref="RestartAsync"/> starts a new process-like
-/// instance on the same data, as a server restart would.
+/// instance on the same data, as a server restart would. With <c>CHATDEMO_TEST_STORE=DynamoDb</c>
+/// the app stores in its own tables on the shared dynalite instead (test.sh runs the Kestrel
+/// suite both ways).
 /// </summary>
 public sealed class ChatApp : IAsyncDisposable
 {
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+
+    /// <summary>The environment variable that moves every app onto DynamoDB (dynalite).</summary>
+    public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
     private readonly Dictionary<string, string?> _settings;
     private WebApplicationFactory<Program> _factory;
@@ -47,7 +52,7 @@ public sealed class ChatApp : IAsyncDisposable
     }
 
     /// <summary>Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>).</summary>
-    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -57,8 +62,18 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
             ["Chat:DataFolderForTests"] = folder,
         };
+        if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
+        {
+            // Table names are fixed here, so a restart finds the same data.
+            var tables = Dynalite.UniqueTableNames();
+            all["Chat:Store"] = "DynamoDb";
+            all["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
+            all["Chat:DynamoDb:MessagesTable"] = tables.Messages;
+            all["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
+            all["Chat:DynamoDb:CreateTables"] = "true";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Task.FromResult(new ChatApp(all));
+        return new ChatApp(all);
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
@@ -79,9 +94,12 @@ public sealed class ChatApp : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
+            // A port the OS picks: UseKestrel(0) alone still bound the default 5000, which
+            // another process on the machine may hold.
+            web.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
