@@ -93,6 +93,9 @@ public static class DynamoDbTableSetup
     {
         try
         {
+            var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken);
+            if (current.TimeToLiveDescription?.TimeToLiveStatus is { } status
+                && (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)) return;
             await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
             {
                 TableName = table,
@@ -101,8 +104,7 @@ public static class DynamoDbTableSetup
         }
         catch (AmazonDynamoDBException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // dynalite answers UnknownOperationException; DynamoDB answers ValidationException when
-            // TTL is already enabled. Neither stops a local run.
+            // dynalite answers UnknownOperationException: a local run goes on without expiry.
             DynamoDbLog.TimeToLiveUnavailable(logger, table, e);
         }
     }
