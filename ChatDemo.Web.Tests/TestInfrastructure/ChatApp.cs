@@ -12,11 +12,16 @@ namespace ChatDemo.Web.Tests.TestInfrastructure;
 /// <summary>
 /// One isolated ChatDemo app on real Kestrel (port 0) with its own SQLite file. Tests start one
 /// per test (or per isolated fixture); <see cref="RestartAsync"/> starts a new process-like
-/// instance on the same data, as a server restart would.
+/// instance on the same data, as a server restart would. With <c>CHATDEMO_TEST_STORE=DynamoDb</c>
+/// the app stores in its own tables on the shared dynalite instead (test.sh runs the Kestrel
+/// suite both ways).
 /// </summary>
 public sealed class ChatApp : IAsyncDisposable
 {
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+
+    /// <summary>The environment variable that moves every app onto DynamoDB (dynalite).</summary>
+    public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IWebHostBuilder>? _configure;
@@ -53,7 +58,7 @@ public sealed class ChatApp : IAsyncDisposable
     /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>),
     /// <paramref name="configure"/> adjusts the host further (e.g. <c>ConfigureTestServices</c>).
     /// </summary>
-    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -63,8 +68,18 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
             ["Chat:DataFolderForTests"] = folder,
         };
+        if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
+        {
+            // Table names are fixed here, so a restart finds the same data.
+            var tables = Dynalite.UniqueTableNames();
+            all["Chat:Store"] = "DynamoDb";
+            all["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
+            all["Chat:DynamoDb:MessagesTable"] = tables.Messages;
+            all["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
+            all["Chat:DynamoDb:CreateTables"] = "true";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Task.FromResult(new ChatApp(all, configure));
+        return new ChatApp(all, configure);
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
