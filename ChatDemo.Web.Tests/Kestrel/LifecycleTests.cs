@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using Xunit.Abstractions;
 using System.Text.Json;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatDemo.Web.Tests.Kestrel;
 
 /// <summary>Restart, graceful shutdown, health, configuration, the API description and what reaches the logs.</summary>
-public sealed class LifecycleTests
+public sealed class LifecycleTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task ARestartKeepsHistoryAndSeqContinues()
@@ -80,6 +81,7 @@ public sealed class LifecycleTests
 
         var acked = (await alice.CollectAsync(TimeSpan.FromSeconds(5))).Where(f => f.Type() == "ack").Select(f => f.Str("clientMessageId")).ToList();
         Assert.NotEmpty(acked);
+        output.WriteLine($"stopped in {stopping.Elapsed.TotalSeconds:F2} s with {acked.Count} acks on the way");
         await app.RestartAsync();
         var stored = new HashSet<string>();
         long after = 0;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Xunit.Abstractions;
 using System.Text;
 using System.Text.Json;
 using ChatDemo.Web.Tests.TestInfrastructure;
@@ -6,7 +7,7 @@ using ChatDemo.Web.Tests.TestInfrastructure;
 namespace ChatDemo.Web.Tests.Kestrel;
 
 /// <summary>protocol.md section 5, "Limits" and "Slow or dead clients never hold up the room".</summary>
-public sealed class LimitsTests
+public sealed class LimitsTests(ITestOutputHelper output)
 {
     private static async Task<HashSet<string>> StoredClientMessageIdsAsync(ChatApp app, string room = "lobby")
     {
@@ -103,6 +104,7 @@ public sealed class LimitsTests
         var frames = await alice.CollectAsync(TimeSpan.FromSeconds(10));
         var limited = frames.Where(f => f.Type() == "error").ToList();
         Assert.True(limited.Count >= 50, $"closed after {limited.Count} rate_limited errors");
+        output.WriteLine($"flood: {sent} frames sent, {limited.Count} rate_limited before the 1008 close");
         Assert.All(limited, e => Assert.Equal("rate_limited", e.Str("code")));
         var acked = frames.Where(f => f.Type() == "ack").Select(f => f.Str("clientMessageId")).ToHashSet();
         Assert.Equal(acked, await StoredClientMessageIdsAsync(app));
@@ -159,6 +161,7 @@ public sealed class LimitsTests
             await sender.CollectAsync(TimeSpan.Zero); // the sender reads its own frames and lets them go
         }
         await offline; // dropped: the room saw the stalled user leave
+        output.WriteLine($"stalled reader dropped after {sent} messages of 8 KB");
 
         await sender.SendMessageAsync("after-drop", "still flowing");
         await listener.WaitForAsync("message", m => m.Str("clientMessageId") == "after-drop", TimeSpan.FromSeconds(60));
