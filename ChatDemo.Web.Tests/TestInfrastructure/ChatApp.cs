@@ -24,14 +24,14 @@ public sealed class ChatApp : IAsyncDisposable
     public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
     private readonly Dictionary<string, string?> _settings;
-    private readonly Action<IWebHostBuilder>? _configure;
+    private readonly Action<IWebHostBuilder>? _configureHost;
     private WebApplicationFactory<Program> _factory;
 
-    private ChatApp(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure)
+    private ChatApp(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost = null)
     {
         _settings = settings;
-        _configure = configure;
-        _factory = Start(settings, configure, out var baseUri);
+        _configureHost = configureHost;
+        _factory = Start(settings, configureHost, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -56,9 +56,10 @@ public sealed class ChatApp : IAsyncDisposable
 
     /// <summary>
     /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>),
-    /// <paramref name="configure"/> adjusts the host further (e.g. <c>ConfigureTestServices</c>).
+    /// <paramref name="configureHost"/> adjusts the host further (e.g. <c>ConfigureTestServices</c>, a log
+    /// capture) and runs again on every restart.
     /// </summary>
-    public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configureHost = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -79,7 +80,15 @@ public sealed class ChatApp : IAsyncDisposable
             all["Chat:DynamoDb:CreateTables"] = "true";
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return new ChatApp(all, configure);
+        try
+        {
+            return new ChatApp(all, configureHost);
+        }
+        catch
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
@@ -87,7 +96,7 @@ public sealed class ChatApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        _factory = Start(_settings, _configure, out var baseUri);
+        _factory = Start(_settings, _configureHost, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -95,18 +104,36 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>Stops the app gracefully (as on SIGTERM) and waits until it has stopped.</summary>
     public async Task StopAsync() => await _factory.DisposeAsync();
 
-    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure, out Uri baseUri)
+    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost, out Uri baseUri)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
+            // UseKestrel(0) on a WithWebHostBuilder-derived factory loses its port (the parent's
+            // CreateHost reads the parent's unset port) and Kestrel falls back to localhost:5000,
+            // which parallel tests then fight over. A dynamic loopback port is asked for here.
+            web.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
-            configure?.Invoke(web);
+            configureHost?.Invoke(web);
         });
-        // An explicit loopback listener on a free port: UseKestrel(0) was not applied to the
-        // minimal-hosting app here, which then bound localhost:5000 and collided with parallel tests.
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
+        factory.UseKestrel(0);
+        try
+        {
+            factory.StartServer();
+        }
+        catch (Exception startFailure)
+        {
+            // The start failure is the news; disposing a half-started host may fail too.
+            try
+            {
+                factory.Dispose();
+            }
+            catch (Exception disposeFailure)
+            {
+                throw new AggregateException(startFailure, disposeFailure);
+            }
+            throw;
+        }
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
         return factory;
@@ -129,6 +156,90 @@ public sealed class ChatApp : IAsyncDisposable
     {
         var session = await CreateSessionAsync(name);
         return (session, await ConnectAsync(session, room));
+    }
+
+    /// <summary>
+    /// Sends a WebSocket upgrade request over plain HTTP, so that a refusal's status, headers and
+    /// problem+json body can be read (a <c>ClientWebSocket</c> only reports the status).
+    /// </summary>
+    public async Task<HttpResponseMessage> SendUpgradeRequestAsync(string? room, string? token, string? origin = null, bool upgrade = true)
+    {
+        var query = new List<string>();
+        if (room is not null) query.Add($"room={Uri.EscapeDataString(room)}");
+        if (token is not null) query.Add($"token={Uri.EscapeDataString(token)}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws" + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+        if (upgrade)
+        {
+            request.Headers.Connection.Add("Upgrade");
+            request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+            request.Headers.Add("Sec-WebSocket-Version", "13");
+            request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        }
+        if (origin is not null) request.Headers.Add("Origin", origin);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>Opens a WebSocket that reads nothing until <see cref="ChatSocket.StartReading"/>: a client that stopped reading.</summary>
+    public async Task<ChatSocket> ConnectWithoutReadingAsync(TestSession session, string room = "lobby") =>
+        await ChatSocket.ConnectAsync(WebSocketUri(room, session.Token), startReading: false);
+
+    /// <summary>
+    /// Runs the app's own binary as an operator would (<c>dotnet ChatDemo.Web.dll</c>) with the given
+    /// environment variables (<c>Chat__…</c>) on a fresh data folder; returns its exit code and
+    /// everything it wrote, or fails when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunProcessUntilExitAsync(IDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0" },
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Chat__Sqlite__Path"] = Path.Combine(folder, "chat.db");
+        start.Environment["Chat__Sessions__SigningKey"] = TestSigningKey;
+        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the app was still running after {timeout.TotalSeconds} s");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)

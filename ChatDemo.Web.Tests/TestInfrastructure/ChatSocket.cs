@@ -16,14 +16,17 @@ public sealed class ChatSocket : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly List<JsonElement> _received = [];
-    private readonly Task _reading;
     private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _reading;
 
-    private ChatSocket(ClientWebSocket socket)
+    private ChatSocket(ClientWebSocket socket, bool startReading)
     {
         _socket = socket;
-        _reading = ReadAsync();
+        if (startReading) StartReading();
     }
+
+    /// <summary>Starts reading frames (a socket opened with <c>startReading: false</c> reads nothing until then).</summary>
+    public void StartReading() => _reading ??= ReadAsync();
 
     public WebSocket Socket => _socket;
 
@@ -37,7 +40,7 @@ public sealed class ChatSocket : IAsyncDisposable
         socket.Options.CollectHttpResponseDetails = true;
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
-        return new ChatSocket(socket);
+        return new ChatSocket(socket, startReading);
     }
 
     /// <summary>Tries an upgrade and returns the HTTP status it was answered with (101 on success).</summary>
@@ -197,11 +200,12 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_reading is null) _socket.Abort();
         await CloseAsync();
         _socket.Dispose();
         try
         {
-            await _reading;
+            if (_reading is not null) await _reading;
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
         {

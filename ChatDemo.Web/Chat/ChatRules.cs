@@ -35,8 +35,16 @@ public static class ChatRules
     /// </summary>
     public static bool TryNormalizeName(string? raw, out string name, out string error)
     {
-        name = (raw ?? "").Trim();
+        // Control characters are refused wherever they are, even where trimming would remove them:
+        // "Alice\n" is a bad input, not a name with a typo.
+        name = "";
         error = "";
+        if ((raw ?? "").Any(char.IsControl))
+        {
+            error = "name must not contain control characters";
+            return false;
+        }
+        name = (raw ?? "").Trim();
         if (name.Length == 0)
         {
             error = "name must not be empty";
@@ -79,23 +87,25 @@ public static class ChatRules
     /// </summary>
     public static bool TryNormalizeText(string raw, out string text, out string error)
     {
-        text = raw.Trim();
+        text = "";
         error = "";
-        if (!IsWellFormed(text))
+        if (!IsWellFormed(raw))
         {
             error = "text must be valid Unicode";
             return false;
         }
-        var length = 0;
-        foreach (var rune in text.EnumerateRunes())
+        // Checked before trimming: a trailing "\r" is a forbidden control character, not white space to drop.
+        foreach (var rune in raw.EnumerateRunes())
         {
-            length++;
             if (Rune.IsControl(rune) && rune.Value is not ('\n' or '\t'))
             {
                 error = "text must not contain control characters other than newline and tab";
                 return false;
             }
         }
+        text = raw.Trim();
+        var length = 0;
+        foreach (var _ in text.EnumerateRunes()) length++;
         if (length is 0 or > MaxTextLength)
         {
             error = $"text must be 1-{MaxTextLength} characters";

@@ -52,8 +52,10 @@ public sealed class ChatService(
             case ClientFrame.SendMessage send:
                 if (client.RateLimit is { } limit && !limit.TryAcquire())
                 {
+                    var limits = options.Value.Limits;
                     await ReplyAsync(client, ServerFrames.Error(ErrorCodes.RateLimited,
-                        "too many messages: at most 20 at once, then 10 a second", send.ClientMessageId), cancellationToken);
+                        $"too many messages: at most {limits.SendBurst} at once, then {limits.SendPerSecond} a second; this one was not stored",
+                        send.ClientMessageId), cancellationToken);
                     return limit.RecordStrike() ? FrameOutcome.CloseForFlooding : FrameOutcome.Continue;
                 }
                 await SendMessageAsync(client, send, cancellationToken);

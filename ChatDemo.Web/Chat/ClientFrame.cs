@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ChatDemo.Web.Chat;
 
@@ -17,6 +18,10 @@ public abstract record ClientFrame
     /// <summary>Parses one text frame. Never throws: every input maps to a frame or a rejection.</summary>
     public static ClientFrame Parse(ReadOnlySpan<byte> utf8)
     {
+        // JSON text is UTF-8 (RFC 8259); the reader would only notice bad bytes inside strings, later.
+        if (!Utf8.IsValid(utf8))
+            return new Rejected(ErrorCodes.InvalidJson, "frame must be one JSON object in UTF-8");
+
         JsonDocument document;
         try
         {
@@ -33,25 +38,28 @@ public abstract record ClientFrame
             if (root.ValueKind != JsonValueKind.Object)
                 return new Rejected(ErrorCodes.InvalidJson, "frame must be one JSON object");
             if (!root.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String)
-                return new Rejected(ErrorCodes.UnknownAction, "frame needs a string 'action': sendMessage, typing or ping");
+                return new Rejected(ErrorCodes.UnknownAction, "frame needs a string 'action': sendMessage, typing or ping", ValidClientMessageId(root));
 
             return action.ValueEquals("sendMessage") ? ParseSendMessage(root)
                 : action.ValueEquals("typing") ? new Typing()
                 : action.ValueEquals("ping") ? new Ping()
-                : new Rejected(ErrorCodes.UnknownAction, "unknown action; expected sendMessage, typing or ping");
+                : new Rejected(ErrorCodes.UnknownAction, "unknown action; expected sendMessage, typing or ping", ValidClientMessageId(root));
         }
+    }
+
+    /// <summary>The frame's <c>clientMessageId</c> when it is a valid one: every error echoes it (protocol.md section 4).</summary>
+    private static string? ValidClientMessageId(JsonElement root)
+    {
+        if (!root.TryGetProperty("clientMessageId", out var idElement) || idElement.ValueKind != JsonValueKind.String) return null;
+        var candidate = TryGetString(idElement);
+        return ChatRules.IsValidClientMessageId(candidate) ? candidate : null;
     }
 
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
 
     private static ClientFrame ParseSendMessage(JsonElement root)
     {
-        string? clientMessageId = null;
-        if (root.TryGetProperty("clientMessageId", out var idElement) && idElement.ValueKind == JsonValueKind.String)
-        {
-            var candidate = TryGetString(idElement);
-            if (ChatRules.IsValidClientMessageId(candidate)) clientMessageId = candidate;
-        }
+        var clientMessageId = ValidClientMessageId(root);
         if (clientMessageId is null)
             return new Rejected(ErrorCodes.ValidationFailed, "clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -");
 

@@ -57,7 +57,8 @@ public static class SessionsApi
             return Problems.BadRequest($"Invalid name: {error}.");
 
         var user = new ChatUser(Ids.NewUserId(), name);
-        var expiresAt = ChatTime.Truncate(time.GetUtcNow().AddHours(options.Value.Sessions.LifetimeHours));
+        // Rounded up to the millisecond: a session lasts at least its lifetime, never a fraction less.
+        var expiresAt = ChatTime.Truncate(time.GetUtcNow().AddHours(options.Value.Sessions.LifetimeHours)).AddMilliseconds(1);
         var response = new SessionResponse(user.Id, user.Name, tokens.Issue(user, expiresAt), expiresAt);
         return TypedResults.Created((string?)null, response);
     }

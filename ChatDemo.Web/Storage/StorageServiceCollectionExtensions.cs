@@ -12,7 +12,9 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddChatStore(this IServiceCollection services, IConfiguration configuration)
     {
         var store = configuration[$"{ChatOptions.SectionName}:{nameof(ChatOptions.Store)}"] ?? StoreKinds.Sqlite;
-        if (store == StoreKinds.Sqlite)
+        // Any value but DynamoDb gets SQLite here, so that the service graph builds and the options
+        // validation at start reports a misspelt Chat__Store by name instead of a DI error.
+        if (store != StoreKinds.DynamoDb)
         {
             services.AddSingleton(sp =>
             {

@@ -86,7 +86,9 @@ public sealed class WebSocketClient
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            // The peer went away without a close handshake, or did not answer ours.
+            // The peer went away without a close handshake, or did not answer ours; or it broke the
+            // WebSocket protocol (a text frame that is not UTF-8) and the socket sent its close code.
+            if (socket.State == WebSocketState.CloseSent) await AwaitPeerCloseAsync(socket);
         }
         finally
         {
@@ -148,6 +150,23 @@ public sealed class WebSocketClient
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Lets the peer read the close frame already sent: cutting the TCP connection now could discard it.</summary>
+    private static async Task AwaitPeerCloseAsync(WebSocket socket)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+            while (socket.State == WebSocketState.CloseSent && (await socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The peer did not answer; the socket is cut below.
         }
     }
 

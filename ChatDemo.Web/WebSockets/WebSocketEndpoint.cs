@@ -80,10 +80,14 @@ public static class WebSocketEndpoint
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            registry.Remove(client);
             WebSocketLog.ConnectionFailed(logger, e, connection.ConnectionId);
             if (!context.Response.HasStarted)
                 return Refuse(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "The connection could not be recorded; retry shortly.");
+        }
+        finally
+        {
+            // Also when the client gave up while its connection was being recorded.
+            registry.Remove(client);
         }
         return Results.Empty;
     }

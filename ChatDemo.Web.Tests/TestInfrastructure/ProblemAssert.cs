@@ -1,0 +1,28 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ChatDemo.Web.Tests.TestInfrastructure;
+
+/// <summary>Checks protocol.md section 6: every error is application/problem+json with a useful detail.</summary>
+public static class ProblemAssert
+{
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.TryGetProperty("detail", out var detail) && !string.IsNullOrWhiteSpace(detail.GetString()),
+            $"the problem has no useful detail: {body}");
+        return problem;
+    }
+
+    public static async Task<JsonElement> IsJsonAsync(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
