@@ -79,9 +79,12 @@ public sealed class ChatApp : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
+            // A free port for every app. UseKestrel(0) on this derived factory is ignored (the base
+            // factory builds the host), which left every app on localhost:5000, colliding across runs.
+            web.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
