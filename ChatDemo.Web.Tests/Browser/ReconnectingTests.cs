@@ -199,6 +199,40 @@ public sealed class ReconnectingTests(BrowserFixture browser)
         await Expect(alice.Page.GetByTestId("message-sender")).ToHaveTextAsync(["Alice"]);
     }
 
+    [Fact]
+    public async Task AMissingFrameIsFilledFromHistoryAndADuplicatedOneIsShownOnce()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
+        var link = new SocketLink(alice.Context);
+        await link.InstallAsync();
+        await alice.JoinAsync("Alice");
+        // What AWS fan-out may do: lose seq 2 on the way, deliver seq 3 twice.
+        var dropped = 0;
+        link.ServerFrameFilter = text => text.Contains("\"type\":\"message\"", StringComparison.Ordinal) switch
+        {
+            true when text.Contains("\"seq\":2,", StringComparison.Ordinal) && Interlocked.Increment(ref dropped) > 0 => [],
+            true when text.Contains("\"seq\":3,", StringComparison.Ordinal) => [text, text],
+            _ => [text],
+        };
+        var (_, bob) = await app.JoinAsync("Bob");
+        await using var _ = bob;
+
+        for (var i = 1; i <= 4; i++)
+        {
+            await bob.SendMessageAsync($"b-{i}", $"message {i}");
+            await bob.WaitForAsync("ack");
+        }
+
+        await Expect(alice.Messages).ToHaveCountAsync(4);
+        await alice.Page.WaitForTimeoutAsync(1500);
+        await Expect(alice.Messages).ToHaveCountAsync(4);
+        var seqs = await alice.SeqsAsync();
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, seqs);
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["message 1", "message 2", "message 3", "message 4"]);
+        Assert.Equal(1, Volatile.Read(ref dropped));
+    }
+
     private enum LinkMode { PassThrough, SwallowEverything, DropServerFrames }
 
     /// <summary>
@@ -208,6 +242,9 @@ public sealed class ReconnectingTests(BrowserFixture browser)
     private sealed class SocketLink(IBrowserContext context)
     {
         public LinkMode Mode { get; set; } = LinkMode.PassThrough;
+
+        /// <summary>In pass-through mode, what reaches the page for each server frame.</summary>
+        public Func<string, string[]> ServerFrameFilter { get; set; } = text => [text];
 
         public Task InstallAsync() => context.RouteWebSocketAsync("**/ws?**", route =>
         {
@@ -221,7 +258,10 @@ public sealed class ReconnectingTests(BrowserFixture browser)
                     route.ConnectToServer().OnMessage(_ => { });
                     break;
                 default:
-                    route.ConnectToServer();
+                    route.ConnectToServer().OnMessage(frame =>
+                    {
+                        foreach (var text in ServerFrameFilter(frame.Text ?? "")) route.Send(text);
+                    });
                     break;
             }
         });
