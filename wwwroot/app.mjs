@@ -501,7 +501,7 @@ const connection = {
   socket: null,
   ready: false,          // open and caught up: sends go straight out
   attempts: 0,           // consecutive failed attempts (drives the backoff)
-  failedOpens: 0,        // consecutive sockets that never opened (a refused token looks like this)
+  refusals: 0,           // consecutive sockets that never opened while the server answered HTTP
   retryTimer: null,
   openTimer: null,
   pingTimer: null,
@@ -548,7 +548,7 @@ async function connect() {
     opened = true;
     clearTimeout(connection.openTimer);
     connection.attempts = 0;
-    connection.failedOpens = 0;
+    connection.refusals = 0;
     setConnectionState('connected');
     connection.pingTimer = setInterval(() => send({ action: 'ping' }), PING_EVERY_MS);
     synchronize(current, socket);
@@ -558,8 +558,8 @@ async function connect() {
   });
   socket.addEventListener('close', () => {
     if (connection.socket !== socket) return;
-    if (!opened) connection.failedOpens += 1;
     dropSocket(socket);
+    if (!opened) noteFailedOpen();
   });
 }
 
@@ -621,26 +621,33 @@ function scheduleReconnect() {
   }
   connection.retryTimer = setTimeout(async () => {
     connection.retryTimer = null;
-    if (connection.failedOpens >= 2) await renewSessionIfRefused();
+    if (connection.refusals >= 2) await renewSession();
     connect();
   }, delay);
 }
 
 /**
- * A browser never sees why an upgrade failed. When sockets keep failing to open while the
- * server answers HTTP, the token is the likely cause (expired, or signed with a rotated key):
- * a new session is made under the same name.
+ * A browser never sees why an upgrade failed (a 401 looks like any network error). A socket
+ * that fails while the server answers HTTP counts as a refusal; a server that is down or
+ * restarting does not, so a restart never costs the user their identity.
  */
-async function renewSessionIfRefused() {
-  const current = room;
+async function noteFailedOpen() {
   try {
     const response = await fetch('/api/config', { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok || room !== current) return;
-    current.session = await createSession(current.session.name);
-    connection.failedOpens = 0;
-    if (el.presenceList.childElementCount) renderPresence();
+    connection.refusals = response.ok ? connection.refusals + 1 : 0;
   } catch {
-    // The server itself is unreachable: keep backing off with the same session.
+    connection.refusals = 0;
+  }
+}
+
+/** Refused twice in a row while the server is up: the token is the likely cause (expired, or a rotated key). */
+async function renewSession() {
+  const current = room;
+  try {
+    current.session = await createSession(current.session.name);
+    connection.refusals = 0;
+  } catch {
+    // Keep backing off with the old session; the next refusal tries again.
   }
 }
 
@@ -886,7 +893,7 @@ function enterRoom(roomName, session) {
   renderLoadOlder();
   updateComposer();
   connection.attempts = 0;
-  connection.failedOpens = 0;
+  connection.refusals = 0;
   connect();
   el.composer.focus();
 }

@@ -233,6 +233,31 @@ public sealed class ReconnectingTests(BrowserFixture browser)
         Assert.Equal(1, Volatile.Read(ref dropped));
     }
 
+    [Fact]
+    public async Task AnExpiredSessionIsRenewedUnderTheSameNameBeforeReconnecting()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
+        await alice.JoinAsync("Alice");
+        var oldUserId = await alice.PresenceUsers.First.GetAttributeAsync("data-user-id");
+
+        await alice.Page.EvaluateAsync("""
+            () => {
+              const session = JSON.parse(localStorage.getItem('chatdemo.session'));
+              session.expiresAt = '2020-01-01T00:00:00.000Z';
+              localStorage.setItem('chatdemo.session', JSON.stringify(session));
+            }
+            """);
+        await alice.Page.ReloadAsync();
+
+        await alice.ExpectConnectedAsync();
+        await alice.SendAsync("renewed");
+        await Expect(alice.Sent("renewed")).ToHaveCountAsync(1);
+        var message = (await app.GetJsonAsync("/api/rooms/lobby/messages")).GetProperty("messages")[0];
+        Assert.Equal("Alice", message.GetProperty("sender").GetProperty("name").GetString());
+        Assert.NotEqual(oldUserId, message.GetProperty("sender").GetProperty("id").GetString());
+    }
+
     private enum LinkMode { PassThrough, SwallowEverything, DropServerFrames }
 
     /// <summary>
