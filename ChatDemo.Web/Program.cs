@@ -1,9 +1,11 @@
+using ChatDemo.Web.ApiGatewayWebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.ClientConfig;
 using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Health;
 using ChatDemo.Web.History;
 using ChatDemo.Web.Http;
+using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Page;
 using ChatDemo.Web.Presence;
 using ChatDemo.Web.Sessions;
@@ -28,6 +30,7 @@ builder.Services.AddSessions();
 builder.Services.AddChatStore(builder.Configuration);
 builder.Services.AddChat();
 builder.Services.AddInProcessWebSockets();
+builder.UseLambdaHostingWhenInLambda();
 
 var app = builder.Build();
 
@@ -42,6 +45,7 @@ app.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
 app.MapChatWebSocket();
+app.MapApiGatewayWebSockets();
 
 app.Run();
 
