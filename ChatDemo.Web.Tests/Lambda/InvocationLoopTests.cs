@@ -2,6 +2,7 @@ using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ChatDemo.Web.Tests.Lambda;
 
@@ -57,6 +58,14 @@ public sealed class InvocationLoopTests
         Assert.Equal("ChatDemo.ResponseTooLarge", result.ErrorType);
         Assert.Contains("6291456", result.Json.GetProperty("errorMessage").GetString());
         Assert.Equal(200, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task InLambdaConnectionsRecordedBeforeStartAreNotForgotten()
+    {
+        await using var app = await LambdaApp.StartAsync(testEndpoints: false);
+
+        Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), s => s.GetType().Name == "InProcessConnectionLifetime");
     }
 
     // ChatApp alone binds Kestrel's default port when its tests run beside other collections.

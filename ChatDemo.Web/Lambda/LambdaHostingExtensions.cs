@@ -1,3 +1,4 @@
+using ChatDemo.Web.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 
 namespace ChatDemo.Web.Lambda;
@@ -22,6 +23,10 @@ public static class LambdaHostingExtensions
         builder.Services.AddSingleton<LambdaInvocationRunner>();
         // Registered after Kestrel's, so this is the IServer the host resolves.
         builder.Services.AddSingleton<IServer, LambdaServer>();
+        // This process owns no socket here: at start, the in-process lifetime would forget every
+        // connection that other instances recorded. (Program.cs calls this after AddInProcessWebSockets.)
+        var inProcessLifetime = builder.Services.Where(d => d.ImplementationType == typeof(InProcessConnectionLifetime)).ToArray();
+        foreach (var descriptor in inProcessLifetime) builder.Services.Remove(descriptor);
 
         // A failure before the first invocation (bad configuration, a store that cannot be reached)
         // escapes Main; Lambda learns why through init/error rather than a bare exit code.
