@@ -19,7 +19,9 @@ public sealed class LambdaRuntimeClient : IDisposable
     public LambdaRuntimeClient(string runtimeApi)
     {
         RuntimeApi = runtimeApi;
-        _http = new HttpClient
+        // The Runtime API is a local endpoint of the execution environment: never through a proxy, no cookies.
+        var handler = new SocketsHttpHandler { UseProxy = false, UseCookies = false };
+        _http = new HttpClient(handler)
         {
             BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/runtime/"),
             Timeout = Timeout.InfiniteTimeSpan,
