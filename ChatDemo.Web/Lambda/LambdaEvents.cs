@@ -16,7 +16,7 @@ public static class LambdaEvents
     public const string DirectInvocationMarker = "chatDemo";
     public const string DirectInvocationDeliver = "deliver";
 
-    public static LambdaRequest Read(ReadOnlyMemory<byte> payload, string requestId)
+    public static LambdaRequest Read(ReadOnlyMemory<byte> payload)
     {
         JsonDocument document;
         try
@@ -38,7 +38,7 @@ public static class LambdaEvents
                 if (String(context, "eventType") is not null) return WebSocket(root, context!.Value);
                 if (String(root, "version") == "2.0" && Object(context, "http") is { } http) return HttpApiV2(root, context!.Value, http);
                 if (String(root, "httpMethod") is { } method) return RestApiV1(root, context, method);
-                if (String(root, DirectInvocationMarker) == DirectInvocationDeliver) return Direct(payload, requestId);
+                if (String(root, DirectInvocationMarker) == DirectInvocationDeliver) return Direct(payload);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or UriFormatException)
             {
@@ -117,7 +117,7 @@ public static class LambdaEvents
         return WithBodyHeaders(request);
     }
 
-    private static LambdaRequest Direct(ReadOnlyMemory<byte> payload, string requestId)
+    private static LambdaRequest Direct(ReadOnlyMemory<byte> payload)
     {
         var request = new LambdaRequest
         {

@@ -27,7 +27,7 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
         LambdaRequest request;
         try
         {
-            request = LambdaEvents.Read(invocation.Payload, id);
+            request = LambdaEvents.Read(invocation.Payload);
         }
         catch (LambdaEventException e)
         {
@@ -95,8 +95,6 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
 
     private static FeatureCollection Features(LambdaInvocation invocation, LambdaRequest request, LambdaResponseFeature response, CancellationToken aborted)
     {
-        var headers = new HeaderDictionary();
-        foreach (var (name, values) in request.Headers) headers[name] = values;
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(new HttpRequestFeature
         {
@@ -107,7 +105,7 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
             Path = request.Path.Value ?? "/",
             QueryString = request.QueryString.Value ?? "",
             RawTarget = request.RawTarget,
-            Headers = headers,
+            Headers = request.Headers,
             Body = new MemoryStream(request.Body, writable: false),
         });
         features.Set<IHttpResponseFeature>(response);
