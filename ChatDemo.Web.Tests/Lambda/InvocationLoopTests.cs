@@ -61,7 +61,7 @@ public sealed class InvocationLoopTests
     }
 
     [Fact]
-    public async Task InLambdaConnectionsRecordedBeforeStartAreNotForgotten()
+    public async Task InLambdaTheServiceThatForgetsEarlierRunsConnectionsDoesNotRun()
     {
         await using var app = await LambdaApp.StartAsync(testEndpoints: false);
 
