@@ -1,3 +1,4 @@
+using ChatDemo.Web.ApiGatewayWebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.ClientConfig;
 using ChatDemo.Web.Configuration;
@@ -6,6 +7,7 @@ using ChatDemo.Web.FanOut;
 using ChatDemo.Web.Health;
 using ChatDemo.Web.History;
 using ChatDemo.Web.Http;
+using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Page;
 using ChatDemo.Web.Presence;
 using ChatDemo.Web.Sessions;
@@ -31,6 +33,7 @@ builder.Services.AddChatStore(builder.Configuration);
 builder.Services.AddChat();
 builder.Services.AddChatFanOut(builder.Configuration);
 builder.Services.AddDelivery();
+builder.UseLambdaHostingWhenInLambda();
 
 var app = builder.Build();
 
@@ -45,6 +48,7 @@ app.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
 app.MapChatWebSocket();
+app.MapApiGatewayWebSockets();
 app.MapDelivery();
 
 app.Run();
