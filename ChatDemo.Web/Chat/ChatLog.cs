@@ -17,4 +17,7 @@ internal static partial class ChatLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Storing a message from connection {ConnectionId} in room {Room} failed")]
     public static partial void SendFailed(ILogger logger, Exception exception, string connectionId, string room);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Message {Seq} of room {Room} is stored but its fan-out failed; clients will find it in history")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, string room, long seq);
 }

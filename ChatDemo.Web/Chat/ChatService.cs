@@ -86,21 +86,34 @@ public sealed class ChatService(
             now, now.AddDays(options.Value.MessageRetentionDays));
 
         AppendResult result;
-        try
+        using (await roomLocks.EnterAsync(client.Room, cancellationToken))
         {
-            using (await roomLocks.EnterAsync(client.Room, cancellationToken))
+            try
             {
                 result = await store.AppendMessageAsync(message, cancellationToken);
-                if (!result.Duplicate)
-                    await fanOut.PublishAsync(new RoomEvent(client.Room, RoomEventKind.Message, ServerFrames.Message(result.Message)), cancellationToken);
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
-            await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
-                "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
-            return;
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
+                await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                    "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
+                return;
+            }
+
+            if (!result.Duplicate)
+            {
+                try
+                {
+                    await fanOut.PublishAsync(new RoomEvent(client.Room, RoomEventKind.Message, ServerFrames.Message(result.Message)), cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The message is durable: the sender still gets its ack, and the room's clients
+                    // fetch it from history when the next message shows them the gap (protocol.md 5).
+                    // Answering an error here would make the resend a silent duplicate instead.
+                    ChatLog.PublishFailed(logger, e, client.Room, result.Message.Seq);
+                }
+            }
         }
 
         if (result.Duplicate) ChatLog.DuplicateSend(logger, client.ConnectionId, client.Room, result.Message.Seq);
