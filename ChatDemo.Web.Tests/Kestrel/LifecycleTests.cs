@@ -118,10 +118,21 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task HealthIs503ProblemWhenTheSqliteStoreFails()
+    public async Task HealthIs503ProblemWhenTheStoreFails()
     {
-        // SQLite-specific: the database's folder is replaced by a plain file, so it cannot be opened.
         await using var app = await ChatApp.StartAsync();
+        if (app.UsesDynamoDb)
+        {
+            // The app's tables are deleted behind its back: every read of them now fails.
+            using var dynamo = await Dynalite.CreateClientAsync();
+            await dynamo.DeleteTableAsync(app.Setting("Chat:DynamoDb:MessagesTable"));
+            await dynamo.DeleteTableAsync(app.Setting("Chat:DynamoDb:ConnectionsTable"));
+            using var response = await app.Http.GetAsync("/health");
+            await ProblemAssert.IsProblemAsync(response, 503);
+            return;
+        }
+
+        // The SQLite database's folder is replaced by a plain file, so it cannot be opened.
         Directory.Delete(app.DataFolder, recursive: true);
         await File.WriteAllTextAsync(app.DataFolder, "not a folder");
         try

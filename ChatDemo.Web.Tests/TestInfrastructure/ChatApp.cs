@@ -45,6 +45,12 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>The folder holding this app's database; deleted on dispose.</summary>
     public string DataFolder => _settings["Chat:DataFolderForTests"]!;
 
+    /// <summary>A configuration value this app was started with (e.g. its DynamoDB table names).</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
+    /// <summary>True when this app runs on DynamoDB (dynalite) rather than SQLite.</summary>
+    public bool UsesDynamoDb => Setting("Chat:Store") == "DynamoDb";
+
     public Uri WebSocketUri(string room, string? token)
     {
         var builder = new UriBuilder(BaseUri) { Scheme = BaseUri.Scheme == "https" ? "wss" : "ws", Path = "/ws" };

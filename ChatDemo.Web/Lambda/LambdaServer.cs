@@ -63,13 +63,20 @@ internal sealed class LambdaServer(
         }
     }
 
+    // The host may stop the server after the loop already asked the application to stop (the
+    // Runtime API went away), and disposing may come first when the host is torn down twice.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
         await _loop.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _stopping.Dispose();
+    }
+
+    private int _disposed;
 
     private static FeatureCollection NoAddresses()
     {
