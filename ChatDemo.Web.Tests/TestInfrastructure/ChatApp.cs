@@ -18,12 +18,14 @@ public sealed class ChatApp : IAsyncDisposable
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
     private WebApplicationFactory<Program> _factory;
 
-    private ChatApp(Dictionary<string, string?> settings)
+    private ChatApp(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure)
     {
         _settings = settings;
-        _factory = Start(settings, out var baseUri);
+        _configure = configure;
+        _factory = Start(settings, configure, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -46,8 +48,11 @@ public sealed class ChatApp : IAsyncDisposable
         return builder.Uri;
     }
 
-    /// <summary>Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>).</summary>
-    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>);
+    /// <paramref name="configure"/> adds to the host (a log capture, say), on every restart too.
+    /// </summary>
+    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -58,7 +63,7 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:DataFolderForTests"] = folder,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Task.FromResult(new ChatApp(all));
+        return Task.FromResult(new ChatApp(all, configure));
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
@@ -66,7 +71,7 @@ public sealed class ChatApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        _factory = Start(_settings, out var baseUri);
+        _factory = Start(_settings, _configure, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -74,12 +79,13 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>Stops the app gracefully (as on SIGTERM) and waits until it has stopped.</summary>
     public async Task StopAsync() => await _factory.DisposeAsync();
 
-    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, out Uri baseUri)
+    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configure, out Uri baseUri)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
+            configure?.Invoke(web);
         });
         factory.UseKestrel(0);
         factory.StartServer();
