@@ -87,7 +87,9 @@ public sealed class ChatApp : IAsyncDisposable
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             configure?.Invoke(web);
         });
-        factory.UseKestrel(0);
+        // UseKestrel(0) leaves Kestrel on its default http://localhost:5000, so parallel apps (and
+        // other test runs on the machine) collided; an explicit loopback listener on port 0 does not.
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));

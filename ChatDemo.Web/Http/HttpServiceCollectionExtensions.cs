@@ -13,7 +13,10 @@ public static class HttpServiceCollectionExtensions
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.Converters.Add(new ChatTimeJsonConverter());
         });
-        services.AddProblemDetails();
+        // Answers the framework writes itself (no route, wrong method, wrong content type) carry no
+        // detail of their own; protocol.md section 6 wants a useful one on every error.
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= Problems.DefaultDetail(context.ProblemDetails.Status));
         return services;
     }
 

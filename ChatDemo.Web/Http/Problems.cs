@@ -16,4 +16,13 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+
+    /// <summary>The detail of a problem that has none: one the framework wrote for a bare status code.</summary>
+    public static string DefaultDetail(int? status) => status switch
+    {
+        StatusCodes.Status404NotFound => "There is nothing at this path; the API is described at /swagger.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not take this HTTP method; /swagger lists the methods of each path.",
+        StatusCodes.Status415UnsupportedMediaType => "This endpoint takes application/json; /swagger shows the expected body.",
+        _ => "The request could not be handled; /swagger describes the API.",
+    };
 }
