@@ -17,6 +17,11 @@ public static class HttpServiceCollectionExtensions
         // detail of their own; protocol.md section 6 wants a useful one on every error.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Detail ??= Problems.DefaultDetail(context.ProblemDetails.Status));
+        // The session token rides in /ws's query string (a browser cannot set headers on a
+        // WebSocket upgrade), and ASP.NET Core's "Request starting/finished" lines print the whole
+        // URL at Information. That category stays at warnings, whatever Logging:LogLevel says,
+        // so no token reaches a log (SecurityTests checks every category at Debug).
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         return services;
     }
 
