@@ -1,6 +1,8 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.ClientConfig;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Delivery;
+using ChatDemo.Web.FanOut;
 using ChatDemo.Web.Health;
 using ChatDemo.Web.History;
 using ChatDemo.Web.Http;
@@ -27,7 +29,8 @@ builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
 builder.Services.AddChatStore(builder.Configuration);
 builder.Services.AddChat();
-builder.Services.AddInProcessWebSockets();
+builder.Services.AddChatFanOut(builder.Configuration);
+builder.Services.AddDelivery();
 
 var app = builder.Build();
 
@@ -42,6 +45,7 @@ app.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
 app.MapChatWebSocket();
+app.MapDelivery();
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -11,11 +12,16 @@ namespace ChatDemo.Web.Tests.TestInfrastructure;
 /// <summary>
 /// One isolated ChatDemo app on real Kestrel (port 0) with its own SQLite file. Tests start one
 /// per test (or per isolated fixture); <see cref="RestartAsync"/> starts a new process-like
-/// instance on the same data, as a server restart would.
+/// instance on the same data, as a server restart would. With <c>CHATDEMO_TEST_STORE=DynamoDb</c>
+/// the app stores in its own tables on the shared dynalite instead (test.sh runs the Kestrel
+/// suite both ways).
 /// </summary>
 public sealed class ChatApp : IAsyncDisposable
 {
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+
+    /// <summary>The environment variable that moves every app onto DynamoDB (dynalite).</summary>
+    public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IWebHostBuilder>? _configure;
@@ -49,10 +55,10 @@ public sealed class ChatApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>);
-    /// <paramref name="configure"/> adds to the host (a log capture, say), on every restart too.
+    /// Starts an app; <paramref name="settings"/> override configuration (keys like <c>Chat:Limits:SendBurst</c>),
+    /// <paramref name="configure"/> adjusts the host further (e.g. <c>ConfigureTestServices</c>).
     /// </summary>
-    public static Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -62,8 +68,18 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
             ["Chat:DataFolderForTests"] = folder,
         };
+        if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
+        {
+            // Table names are fixed here, so a restart finds the same data.
+            var tables = Dynalite.UniqueTableNames();
+            all["Chat:Store"] = "DynamoDb";
+            all["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
+            all["Chat:DynamoDb:MessagesTable"] = tables.Messages;
+            all["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
+            all["Chat:DynamoDb:CreateTables"] = "true";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Task.FromResult(new ChatApp(all, configure));
+        return new ChatApp(all, configure);
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
@@ -87,9 +103,9 @@ public sealed class ChatApp : IAsyncDisposable
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             configure?.Invoke(web);
         });
-        // UseKestrel(0) leaves Kestrel on its default http://localhost:5000, so parallel apps (and
-        // other test runs on the machine) collided; an explicit loopback listener on port 0 does not.
-        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        // An explicit loopback listener on a free port: UseKestrel(0) was not applied to the
+        // minimal-hosting app here, which then bound localhost:5000 and collided with parallel tests.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         baseUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));

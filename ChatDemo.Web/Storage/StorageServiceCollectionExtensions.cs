@@ -1,5 +1,8 @@
+using Amazon.DynamoDBv2;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatDemo.Web.Storage;
 
@@ -13,7 +16,7 @@ public static class StorageServiceCollectionExtensions
         {
             services.AddSingleton(sp =>
             {
-                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatOptions>>().Value;
+                var options = Options(sp);
                 var path = options.Sqlite.Path
                     ?? Path.Combine(DataFolder.Resolve(sp.GetRequiredService<IHostEnvironment>()), "chatdemo.db");
                 return new SqliteChatStore(path);
@@ -23,8 +26,19 @@ public static class StorageServiceCollectionExtensions
             services.AddHostedService<SqliteInitializer>();
             services.AddHostedService<RetentionSweeper>();
         }
+        else if (store == StoreKinds.DynamoDb)
+        {
+            // No retention sweeper: DynamoDB's TTL expires messages.
+            services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
+            services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
+            services.AddSingleton<IChatStore, DynamoDbChatStore>();
+            services.AddHostedService<DynamoDbTablesInitializer>();
+        }
         return services;
     }
+
+    private static ChatOptions Options(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatOptions>>().Value;
 }
 
 /// <summary>Creates the SQLite schema before the app serves anything.</summary>

@@ -6,11 +6,31 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 /// </summary>
 public static class DynamoDbTables
 {
-    /// <summary>Messages by room and seq. Partition key <c>room</c> (S), sort key <c>seq</c> (N).</summary>
+    /// <summary>
+    /// Messages by room and seq. Partition key <c>room</c> (S), sort key <c>seq</c> (N).
+    /// Besides messages (seq ≥ 1) the table holds each room's counter (same partition, seq 0)
+    /// and idempotency claims (partitions starting with <c>#</c>, never a room name); see
+    /// docs/dynamodb.md.
+    /// </summary>
     public static class Messages
     {
         public const string PartitionKey = "room";
         public const string SortKey = "seq";
+
+        public const string Id = "id";
+        public const string ClientMessageId = "clientMessageId";
+        public const string SenderId = "senderId";
+        public const string SenderName = "senderName";
+        public const string Text = "text";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string SentAt = "sentAt";
+
+        /// <summary>On a room's counter item (seq 0): the last seq handed out.</summary>
+        public const string LastSeq = "lastSeq";
+
+        /// <summary>On a claim item: the seq the claimed message is stored under.</summary>
+        public const string ClaimedSeq = "claimedSeq";
     }
 
     /// <summary>
@@ -25,6 +45,15 @@ public static class DynamoDbTables
         public const string ByRoomIndex = "ByRoom";
         public const string ByRoomPartitionKey = "room";
         public const string ByRoomSortKey = "connectionId";
+
+        public const string UserId = "userId";
+        public const string UserName = "userName";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string ConnectedAt = "connectedAt";
+
+        /// <summary>On a presence item (one per room and user): the user's connection ids (SS).</summary>
+        public const string PresentConnectionIds = "connectionIds";
     }
 
     /// <summary>The TTL attribute of both tables: expiry in epoch seconds.</summary>

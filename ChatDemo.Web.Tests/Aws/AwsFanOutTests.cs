@@ -1,0 +1,126 @@
+using System.Text.Json;
+using ChatDemo.Web.Tests.TestInfrastructure;
+
+namespace ChatDemo.Web.Tests.Aws;
+
+public sealed class AwsFanOutTests
+{
+    [Fact]
+    public async Task ASentMessageIsPutOnTheBusOnceAndTheAckGoesToTheSenderThroughPostToConnection()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+        await aws.ConnectAsync("bob-1=", "Bob");
+
+        await aws.SendFrameAsync(alice, new { action = "sendMessage", clientMessageId = "c-1", text = "hello" });
+
+        var published = Assert.Single(aws.Published("message"));
+        Assert.Equal(("chatdemo", "chatdemo.room-event", AwsModeApp.BusName), (published.Source, published.DetailType, published.EventBusName));
+        Assert.Equal("lobby", published.Detail.GetProperty("room").GetString());
+        Assert.Equal(JsonValueKind.Null, published.Detail.GetProperty("exceptConnectionId").ValueKind);
+        var frame = published.Detail.GetProperty("frame");
+        Assert.Equal(JsonValueKind.Object, frame.ValueKind);
+        Assert.Equal(("message", "hello", "c-1", 1L),
+            (frame.GetProperty("type").GetString(), frame.GetProperty("text").GetString(), frame.GetProperty("clientMessageId").GetString(), frame.GetProperty("seq").GetInt64()));
+
+        var ack = JsonDocument.Parse(Assert.Single(aws.ApiGateway.Received("alice-1="))).RootElement;
+        Assert.Equal(("ack", "c-1", 1L), (ack.GetProperty("type").GetString(), ack.GetProperty("clientMessageId").GetString(), ack.GetProperty("seq").GetInt64()));
+        // Room events reach connections only through the workflow's delivery, never directly.
+        Assert.Empty(aws.ApiGateway.Received("bob-1="));
+    }
+
+    [Fact]
+    public async Task AResentMessageIsAckedAsDuplicateAndNotPutOnTheBusAgain()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+
+        await aws.SendFrameAsync(alice, new { action = "sendMessage", clientMessageId = "c-1", text = "once" });
+        await aws.SendFrameAsync(alice, new { action = "sendMessage", clientMessageId = "c-1", text = "once" });
+
+        Assert.Single(aws.Published("message"));
+        var acks = aws.ApiGateway.Received("alice-1=").Select(f => JsonDocument.Parse(f).RootElement).ToList();
+        Assert.Equal([false, true], acks.Select(a => a.GetProperty("duplicate").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task TypingIsPutOnTheBusWithTheTypistAsTheExceptedConnection()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+
+        await aws.SendFrameAsync(alice, new { action = "typing" });
+
+        var typing = Assert.Single(aws.Published("typing"));
+        Assert.Equal("alice-1=", typing.Detail.GetProperty("exceptConnectionId").GetString());
+        Assert.Equal("typing", typing.Detail.GetProperty("frame").GetProperty("type").GetString());
+        Assert.Equal("Alice", typing.Detail.GetProperty("frame").GetProperty("user").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task PresenceIsPutOnTheBusWhenAUsersFirstConnectionComesAndTheirLastGoes()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        await aws.ConnectAsync("alice-1=", "Alice");
+        await aws.ConnectAsync("alice-2=", "Alice");
+
+        await aws.Chat.DisconnectAsync("alice-1=", CancellationToken.None);
+        var afterFirstLeave = aws.Published("presence").Select(Status).ToList();
+        await aws.Chat.DisconnectAsync("alice-2=", CancellationToken.None);
+
+        Assert.Equal(["online"], afterFirstLeave);
+        Assert.Equal(["online", "offline"], aws.Published("presence").Select(Status));
+        Assert.All(aws.Published("presence"), e => Assert.Equal(JsonValueKind.Null, e.Detail.GetProperty("exceptConnectionId").ValueKind));
+
+        static string? Status(PutEvent e) => e.Detail.GetProperty("frame").GetProperty("status").GetString();
+    }
+
+    [Fact]
+    public async Task PingAndRejectedFramesAreAnsweredThroughPostToConnection()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+
+        await aws.SendFrameAsync(alice, new { action = "ping" });
+        await aws.SendFrameAsync(alice, new { action = "dance" });
+
+        var frames = aws.ApiGateway.Received("alice-1=").Select(f => JsonDocument.Parse(f).RootElement.GetProperty("type").GetString());
+        Assert.Equal(["pong", "error"], frames);
+    }
+
+    [Fact]
+    public async Task AStartInAwsModeKeepsTheConnectionsRecordedByEarlierInstances()
+    {
+        // Every Lambda cold start is a new instance; API Gateway still holds those sockets.
+        await using var aws = await AwsModeApp.StartAsync();
+        await aws.ConnectAsync("alice-1=", "Alice");
+
+        await aws.App.RestartAsync();
+
+        Assert.NotNull(await aws.Store.GetConnectionAsync("alice-1=", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task KestrelsWebSocketRouteStillAnswersARequestInAwsModeWithItsOwnRefusal()
+    {
+        await using var aws = await AwsModeApp.StartAsync(directInvocation: false);
+
+        using var response = await aws.App.Http.GetAsync("/ws?room=lobby");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheAppRefusesToStartInEventBridgeModeWithoutARegion()
+    {
+        await using var apiGateway = new ApiGatewayManagementFake();
+        await using var eventBridge = new EventBridgeFake();
+        var settings = AwsModeApp.Settings(apiGateway, eventBridge);
+        settings["AWS_REGION"] = "";
+
+        var error = await Record.ExceptionAsync(() => ChatApp.StartAsync(settings));
+
+        Assert.NotNull(error);
+        Assert.Contains("AWS_REGION", error.ToString());
+    }
+}

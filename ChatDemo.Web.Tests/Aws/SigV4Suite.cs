@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace ChatDemo.Web.Tests.Aws;
+
+/// <summary>
+/// One case of the AWS SigV4 test suite in <c>../shared/fixtures/sigv4/</c> (see its SOURCES.md):
+/// the raw request and the expected canonical request, string to sign and Authorization.
+/// </summary>
+public sealed record SigV4SuiteCase(string Name, ReceivedRequest Request, string CanonicalRequest, string StringToSign, string Authorization)
+{
+    public const string AccessKey = "AKIDEXAMPLE";
+    public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    public const string AmzDate = "20150830T123600Z";
+    public const string Scope = "20150830/us-east-1/service/aws4_request";
+    public static readonly DateTime SignedAt = new(2015, 8, 30, 12, 36, 0, DateTimeKind.Utc);
+
+    /// <summary>The session token of the suite's get-vanilla-with-session-token case (it is only in its .creq).</summary>
+    public const string VanillaSessionToken = "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";
+
+    /// <summary>The headers the suite signs, from its Authorization.</summary>
+    public IReadOnlyList<string> SignedHeaders => Authorization.Split("SignedHeaders=")[1].Split(',')[0].Split(';');
+
+    public string? SessionToken => Name switch
+    {
+        "get-vanilla-with-session-token" => VanillaSessionToken,
+        "post-sts-header-before" => Request.Header("X-Amz-Security-Token"),
+        _ => null,
+    };
+
+    public static SigV4SuiteCase Load(string name)
+    {
+        var folder = Directory.GetDirectories(SigV4SuiteFolder(), name, SearchOption.AllDirectories).Single();
+        string Read(string extension) => File.ReadAllText(Path.Combine(folder, name + extension), Encoding.UTF8).Replace("\r", "");
+        return new SigV4SuiteCase(name, ParseRequest(Read(".req")), Read(".creq"), Read(".sts"), Read(".authz"));
+    }
+
+    /// <summary>
+    /// <c>shared/fixtures/sigv4</c> beside the repository (<c>../shared</c> from the folder holding
+    /// ChatDemo.sln), or beside an ancestor of it for a worktree; the test fails when it is missing.
+    /// </summary>
+    public static string SigV4SuiteFolder()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ChatDemo.sln"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException($"ChatDemo.sln not found above {AppContext.BaseDirectory}");
+        for (var folder = root.Parent; folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "shared", "fixtures", "sigv4");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new InvalidOperationException($"The SigV4 test suite is missing: expected ../shared/fixtures/sigv4 beside {root.FullName}.");
+    }
+
+    /// <summary>Parses a suite .req: request line, <c>Name:value</c> header lines, a blank line, the body.</summary>
+    private static ReceivedRequest ParseRequest(string raw)
+    {
+        var lines = raw.Split('\n');
+        var requestLine = lines[0];
+        var method = requestLine[..requestLine.IndexOf(' ')];
+        var target = requestLine[(method.Length + 1)..requestLine.LastIndexOf(' ')];
+        var headers = new List<KeyValuePair<string, string>>();
+        var i = 1;
+        for (; i < lines.Length && lines[i].Length > 0; i++)
+        {
+            var colon = lines[i].IndexOf(':');
+            headers.Add(new(lines[i][..colon], lines[i][(colon + 1)..]));
+        }
+        var body = i < lines.Length ? string.Join('\n', lines[(i + 1)..]) : "";
+        return new ReceivedRequest(method, target, headers, Encoding.UTF8.GetBytes(body));
+    }
+}

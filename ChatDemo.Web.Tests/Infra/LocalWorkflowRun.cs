@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+
+namespace ChatDemo.Web.Tests.Infra;
+
+/// <summary>
+/// One execution of the message-distribution workflow under aws-local-stepfunctions
+/// (run-workflow.mjs): the ByRoom index is served from <paramref name="connections"/>, and
+/// every batch is POSTed to <paramref name="deliverUrl"/>. Given <c>connectionsTable</c> (the
+/// template's properties of the table), the connections are first written to a dynalite table
+/// created from it, and the workflow's queries run against that engine.
+/// </summary>
+internal static class LocalWorkflowRun
+{
+    public const string ConnectionsTable = "chatdemo-ConnectionsTable-1A2B3C4D5E6F";
+    public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:chatdemo-ChatFunction-1A2B3C4D5E6F";
+
+    public static async Task<JsonObject> ExecuteAsync(
+        IEnumerable<(string ConnectionId, string Room)> connections, JsonObject detail, Uri deliverUrl, int? pageItemCap = null,
+        JsonObject? connectionsTable = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var connectionsPath = Path.Combine(folder, "connections.json");
+            await File.WriteAllTextAsync(connectionsPath,
+                new JsonArray(connections.Select(c => (JsonNode)new JsonObject { ["connectionId"] = c.ConnectionId, ["room"] = c.Room }).ToArray()).ToJsonString());
+
+            var run = new JsonObject
+            {
+                ["definitionPath"] = Repository.WorkflowPath,
+                ["substitutions"] = new JsonObject { ["ConnectionsTable"] = ConnectionsTable, ["DeliveryFunctionArn"] = FunctionArn },
+                ["connectionsPath"] = connectionsPath,
+                ["pageItemCap"] = pageItemCap,
+                ["connectionsTable"] = connectionsTable?.DeepClone(),
+                ["deliverUrl"] = deliverUrl.ToString(),
+                ["input"] = EventBridgeEvent(detail),
+            };
+            var runPath = Path.Combine(folder, "run.json");
+            await File.WriteAllTextAsync(runPath, run.ToJsonString());
+
+            var result = await Repository.RunNodeAsync([Repository.WorkflowDriverPath, runPath], TimeSpan.FromMinutes(3));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return JsonNode.Parse(result.StandardOutput)!.AsObject();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>What the rule hands the state machine: the whole EventBridge event, the app's Detail in <c>detail</c>.</summary>
+    private static JsonObject EventBridgeEvent(JsonObject detail) => new()
+    {
+        ["version"] = "0",
+        ["id"] = Guid.NewGuid().ToString(),
+        ["detail-type"] = "chatdemo.room-event",
+        ["source"] = "chatdemo",
+        ["account"] = "123456789012",
+        ["time"] = "2026-11-26T10:15:30Z",
+        ["region"] = "us-east-1",
+        ["resources"] = new JsonArray(),
+        ["detail"] = detail.DeepClone(),
+    };
+
+    /// <summary>Every batch outcome of the execution's report, across pages.</summary>
+    public static IEnumerable<JsonObject> Outcomes(JsonObject execution)
+    {
+        for (var report = execution["output"]; report is not null; report = report["earlierPages"])
+        {
+            foreach (var outcome in report["outcomes"]!.AsArray()) yield return outcome!.AsObject();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using System.Text.Json.Nodes;
+using ChatDemo.Web.Storage.DynamoDb;
+
+namespace ChatDemo.Web.Tests.Infra;
+
+/// <summary>infra/template.yaml: well-formed, internally consistent, and matching what the app defines.</summary>
+public sealed class SamTemplateTests
+{
+    private readonly CloudFormationTemplate _template = CloudFormationTemplate.Load(Repository.TemplatePath);
+
+    [Fact]
+    public void TheTemplateParsesAsASamTemplateWithShortFormTags()
+    {
+        Assert.Equal("AWS::Serverless-2016-10-31", (string?)_template.Root["Transform"]);
+        Assert.Equal(2, _template.ResourcesOfType("AWS::DynamoDB::Table").Count());
+        // A short form became its long form.
+        Assert.Equal("""{"Ref":"MessagesTable"}""",
+            _template.Properties("ChatFunction")["Environment"]!["Variables"]!["Chat__DynamoDb__MessagesTable"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void AnUnknownShortFormTagIsRejected()
+    {
+        var error = Assert.Throws<InvalidDataException>(() =>
+            CloudFormationTemplate.Parse("Resources:\n  A:\n    Type: X\n    Properties: { Name: !Reff B }\n"));
+        Assert.Contains("!Reff", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryRefGetAttAndSubVariableNamesAResourceParameterOrPseudoParameter()
+    {
+        Assert.Empty(_template.UnresolvedReferences());
+    }
+
+    [Fact]
+    public void TheReferenceCheckReportsANameThatIsNeitherResourceNorParameter()
+    {
+        var broken = CloudFormationTemplate.Parse("""
+            Parameters:
+              Stage: { Type: String }
+            Resources:
+              Api:
+                Type: AWS::ApiGatewayV2::Api
+                DependsOn: [Gone]
+                Properties:
+                  Name: !Sub '${Stage}-${AWS::Region}-${Missing}-${!Literal}'
+                  A: !Ref Nowhere
+                  B: !GetAtt Lost.Arn
+                  C: !Sub ['${Local}-${Api.Arn}', { Local: !Ref AlsoMissing }]
+            """);
+
+        var problems = broken.UnresolvedReferences();
+
+        Assert.Equal(5, problems.Count);
+        foreach (var name in new[] { "'Gone'", "'Missing'", "'Nowhere'", "'Lost'", "'AlsoMissing'" })
+            Assert.Contains(problems, p => p.Contains(name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheTablesKeySchemasEqualTheStoresDefinitions()
+    {
+        var messages = _template.Properties("MessagesTable");
+        Assert.Equal("PAY_PER_REQUEST", (string?)messages["BillingMode"]);
+        Assert.Equal(
+            [(DynamoDbTables.Messages.PartitionKey, "HASH"), (DynamoDbTables.Messages.SortKey, "RANGE")],
+            KeySchema(messages["KeySchema"]));
+        Assert.Equal(
+            new Dictionary<string, string> { [DynamoDbTables.Messages.PartitionKey] = "S", [DynamoDbTables.Messages.SortKey] = "N" },
+            AttributeTypes(messages));
+        AssertTtlAndRecovery(messages);
+
+        var connections = _template.Properties("ConnectionsTable");
+        Assert.Equal("PAY_PER_REQUEST", (string?)connections["BillingMode"]);
+        Assert.Equal([(DynamoDbTables.Connections.PartitionKey, "HASH")], KeySchema(connections["KeySchema"]));
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                [DynamoDbTables.Connections.PartitionKey] = "S",
+                [DynamoDbTables.Connections.ByRoomPartitionKey] = "S",
+                [DynamoDbTables.Connections.ByRoomSortKey] = "S",
+            },
+            AttributeTypes(connections));
+        var index = Assert.Single(connections["GlobalSecondaryIndexes"]!.AsArray())!;
+        Assert.Equal(DynamoDbTables.Connections.ByRoomIndex, (string?)index["IndexName"]);
+        Assert.Equal(
+            [(DynamoDbTables.Connections.ByRoomPartitionKey, "HASH"), (DynamoDbTables.Connections.ByRoomSortKey, "RANGE")],
+            KeySchema(index["KeySchema"]));
+        Assert.Equal("ALL", (string?)index["Projection"]!["ProjectionType"]);
+        AssertTtlAndRecovery(connections);
+    }
+
+    [Fact]
+    public void TheFunctionRunsTheAppOnTheManagedDotnet10RuntimeAsAnExecutableAssembly()
+    {
+        var function = _template.Properties("ChatFunction");
+        Assert.Equal("AWS::Serverless::Function", (string?)_template.Resource("ChatFunction")["Type"]);
+        Assert.Equal("dotnet10", (string?)function["Runtime"]);
+        Assert.Equal(typeof(Program).Assembly.GetName().Name, (string?)function["Handler"]);
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "infra", (string)function["CodeUri"]!, "ChatDemo.Web.csproj")),
+            "CodeUri must be the app's project folder, relative to infra/.");
+        Assert.InRange(int.Parse((string)function["MemorySize"]!, System.Globalization.CultureInfo.InvariantCulture), 512, 3008);
+        // API Gateway's integration timeout is 29 s (WebSocket) and 30 s (HTTP): a longer function timeout buys nothing.
+        Assert.InRange(int.Parse((string)function["Timeout"]!, System.Globalization.CultureInfo.InvariantCulture), 10, 29);
+    }
+
+    [Fact]
+    public void TheHttpApiSendsEveryRequestToTheFunctionInPayloadFormat2()
+    {
+        var events = _template.Properties("ChatFunction")["Events"]!.AsObject();
+        var http = Assert.Single(events.Select(e => e.Value!), e => (string?)e["Type"] == "HttpApi");
+        Assert.Equal("""{"Ref":"HttpApi"}""", http["Properties"]!["ApiId"]!.ToJsonString());
+        Assert.Equal("2.0", (string?)http["Properties"]!["PayloadFormatVersion"]);
+        // No Path and no Method: the $default route, so the page, the REST API and /swagger all reach the app.
+        Assert.Null(http["Properties"]!["Path"]);
+        Assert.Null(http["Properties"]!["Method"]);
+        Assert.Equal("AWS::Serverless::HttpApi", (string?)_template.Resource("HttpApi")["Type"]);
+    }
+
+    [Fact]
+    public void TheWebSocketApiRoutesEveryProtocolActionAndConnectionEventToTheFunction()
+    {
+        var api = _template.Properties("WebSocketApi");
+        Assert.Equal("WEBSOCKET", (string?)api["ProtocolType"]);
+        Assert.Equal("$request.body.action", (string?)api["RouteSelectionExpression"]);
+
+        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToList();
+        Assert.Equal(
+            new[] { "$connect", "$default", "$disconnect", "ping", "sendMessage", "typing" },
+            routes.Select(r => (string)r.Resource["Properties"]!["RouteKey"]!).Order(StringComparer.Ordinal));
+        foreach (var (_, route) in routes)
+        {
+            Assert.Equal("""{"Ref":"WebSocketApi"}""", route["Properties"]!["ApiId"]!.ToJsonString());
+            Assert.Equal("""{"Fn::Sub":"integrations/${WebSocketIntegration}"}""", route["Properties"]!["Target"]!.ToJsonString());
+        }
+
+        var integration = _template.Properties("WebSocketIntegration");
+        Assert.Equal("AWS_PROXY", (string?)integration["IntegrationType"]);
+        Assert.Contains("${ChatFunction.Arn}", (string)integration["IntegrationUri"]!["Fn::Sub"]!, StringComparison.Ordinal);
+
+        var permission = _template.Properties("WebSocketInvokePermission");
+        Assert.Equal("apigateway.amazonaws.com", (string?)permission["Principal"]);
+        Assert.Equal("""{"Ref":"ChatFunction"}""", permission["FunctionName"]!.ToJsonString());
+        Assert.Contains("${WebSocketApi}/*", (string)permission["SourceArn"]!["Fn::Sub"]!, StringComparison.Ordinal);
+
+        var stage = _template.Resource("WebSocketStage");
+        Assert.Equal("""{"Ref":"Stage"}""", stage["Properties"]!["StageName"]!.ToJsonString());
+        Assert.Equal("true", (string?)stage["Properties"]!["AutoDeploy"]);
+        Assert.NotNull(stage["Properties"]!["DefaultRouteSettings"]!["ThrottlingRateLimit"]);
+        Assert.NotNull(stage["Properties"]!["DefaultRouteSettings"]!["ThrottlingBurstLimit"]);
+        // The first deployment must contain every route.
+        Assert.Equal(routes.Select(r => r.LogicalId).Order(StringComparer.Ordinal),
+            stage["DependsOn"]!.AsArray().Select(d => (string)d!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryRoomEventOnTheBusStartsTheExpressWorkflow()
+    {
+        var rule = _template.Properties("RoomEventRule");
+        Assert.Equal("""{"Ref":"ChatEventBus"}""", rule["EventBusName"]!.ToJsonString());
+        Assert.Equal("""{"source":["chatdemo"],"detail-type":["chatdemo.room-event"]}""", rule["EventPattern"]!.ToJsonString());
+        var target = Assert.Single(rule["Targets"]!.AsArray())!;
+        Assert.Equal("""{"Ref":"MessageDistribution"}""", target["Arn"]!.ToJsonString());
+        Assert.Equal("""{"Fn::GetAtt":["RoomEventRuleRole","Arn"]}""", target["RoleArn"]!.ToJsonString());
+
+        var machine = _template.Properties("MessageDistribution");
+        Assert.Equal("EXPRESS", (string?)machine["Type"]);
+        var definition = Path.GetFullPath(Path.Combine(Repository.Root, "infra", (string)machine["DefinitionUri"]!));
+        Assert.Equal(Repository.WorkflowPath, definition);
+        Assert.Equal("ERROR", (string?)machine["Logging"]!["Level"]);
+        Assert.Equal("""{"Fn::GetAtt":["MessageDistributionLogGroup","Arn"]}""",
+            machine["Logging"]!["Destinations"]![0]!["CloudWatchLogsLogGroup"]!["LogGroupArn"]!.ToJsonString());
+
+        // Every ${Placeholder} of the ASL is substituted, and nothing else is.
+        var placeholders = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(definition), @"\$\{(\w+)\}")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        var substitutions = machine["DefinitionSubstitutions"]!.AsObject();
+        Assert.Equal(placeholders.Order(StringComparer.Ordinal), substitutions.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("""{"Ref":"ConnectionsTable"}""", substitutions["ConnectionsTable"]!.ToJsonString());
+        Assert.Equal("""{"Fn::GetAtt":["ChatFunction","Arn"]}""", substitutions["DeliveryFunctionArn"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void TheWorkflowQueriesTheConnectionsIndexTheStoreDefines()
+    {
+        var states = JsonNode.Parse(File.ReadAllText(Repository.WorkflowPath))!["States"]!.AsObject();
+        foreach (var name in new[] { "QueryFirstPage", "QueryNextPage" })
+        {
+            var parameters = states[name]!["Parameters"]!;
+            Assert.Equal(DynamoDbTables.Connections.ByRoomIndex, (string?)parameters["IndexName"]);
+            Assert.Equal(DynamoDbTables.Connections.ByRoomPartitionKey, (string?)parameters["ExpressionAttributeNames"]!["#room"]);
+            Assert.Equal(DynamoDbTables.Connections.PartitionKey, (string?)parameters["ProjectionExpression"]);
+        }
+    }
+
+    [Fact]
+    public void ParametersHaveSaneDefaultsAndTheAppsBounds()
+    {
+        var parameters = _template.Parameters;
+        Assert.Equal(["Stage", "MessageRetentionDays", "LogLevel"], parameters.Select(p => p.Key).ToArray());
+        Assert.Equal("prod", (string?)parameters["Stage"]!["Default"]);
+        Assert.Equal("30", (string?)parameters["MessageRetentionDays"]!["Default"]);
+        // Chat__MessageRetentionDays accepts 1-3650: the stack refuses what the app would refuse.
+        Assert.Equal("1", (string?)parameters["MessageRetentionDays"]!["MinValue"]);
+        Assert.Equal("3650", (string?)parameters["MessageRetentionDays"]!["MaxValue"]);
+        Assert.Equal("Information", (string?)parameters["LogLevel"]!["Default"]);
+        Assert.Contains("Information", parameters["LogLevel"]!["AllowedValues"]!.AsArray().Select(v => (string?)v));
+    }
+
+    [Fact]
+    public void OutputsNameThePageTheWebSocketTheTablesAndTheBus()
+    {
+        var outputs = _template.Outputs;
+        Assert.Equal("""{"Fn::Sub":"https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"}""", outputs["PageUrl"]!["Value"]!.ToJsonString());
+        Assert.Equal(
+            _template.Properties("ChatFunction")["Environment"]!["Variables"]!["Chat__WebSocketUrl"]!.ToJsonString(),
+            outputs["WebSocketUrl"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"MessagesTable"}""", outputs["MessagesTableName"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"ConnectionsTable"}""", outputs["ConnectionsTableName"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"ChatEventBus"}""", outputs["EventBusName"]!["Value"]!.ToJsonString());
+    }
+
+    private static List<(string, string)> KeySchema(JsonNode? schema) =>
+        schema!.AsArray().Select(k => ((string)k!["AttributeName"]!, (string)k["KeyType"]!)).ToList();
+
+    private static Dictionary<string, string> AttributeTypes(JsonObject table) =>
+        table["AttributeDefinitions"]!.AsArray().ToDictionary(a => (string)a!["AttributeName"]!, a => (string)a!["AttributeType"]!);
+
+    private static void AssertTtlAndRecovery(JsonObject table)
+    {
+        Assert.Equal(DynamoDbTables.TimeToLiveAttribute, (string?)table["TimeToLiveSpecification"]!["AttributeName"]);
+        Assert.Equal("true", (string?)table["TimeToLiveSpecification"]!["Enabled"]);
+        Assert.Equal("true", (string?)table["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]);
+    }
+}

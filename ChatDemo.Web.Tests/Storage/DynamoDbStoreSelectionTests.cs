@@ -1,0 +1,30 @@
+using ChatDemo.Web.Storage;
+using ChatDemo.Web.Storage.DynamoDb;
+using ChatDemo.Web.Tests.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatDemo.Web.Tests.Storage;
+
+public sealed class DynamoDbStoreSelectionTests
+{
+    [Fact]
+    public async Task ChatStoreDynamoDbWithCreateTablesServesFromFreshTablesOnTheLocalEngine()
+    {
+        var tables = Dynalite.UniqueTableNames();
+        await using var app = await ChatApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Chat:Store"] = "DynamoDb",
+            ["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString(),
+            ["Chat:DynamoDb:MessagesTable"] = tables.Messages,
+            ["Chat:DynamoDb:ConnectionsTable"] = tables.Connections,
+            ["Chat:DynamoDb:CreateTables"] = "true",
+        });
+
+        Assert.IsType<DynamoDbChatStore>(app.Services.GetRequiredService<IChatStore>());
+        Assert.Empty(app.Services.GetServices<IMessageRetention>());
+        Assert.Equal("healthy", (await app.GetJsonAsync("/health")).GetProperty("status").GetString());
+        using var client = await Dynalite.CreateClientAsync();
+        Assert.Equal("ACTIVE", (await client.DescribeTableAsync(tables.Messages)).Table.TableStatus.Value);
+        Assert.Equal("ACTIVE", (await client.DescribeTableAsync(tables.Connections)).Table.TableStatus.Value);
+    }
+}

@@ -1,0 +1,45 @@
+using ChatDemo.Web.Storage;
+using ChatDemo.Web.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace ChatDemo.Web.Tests.Storage;
+
+/// <summary>The store contract on SQLite, one temporary database file per test.</summary>
+public sealed class SqliteChatStoreContractTests : ChatStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_folder, "chat.db");
+
+    protected override async Task<IChatStore> CreateStoreAsync()
+    {
+        var store = new SqliteChatStore(DatabasePath);
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    protected override async Task<DateTimeOffset?> ReadStoredMessageExpiryAsync(string room, long seq)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT expires_at FROM messages WHERE room = $room AND seq = $seq";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$seq", seq);
+        return await command.ExecuteScalarAsync() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still held by a pooled connection; the temp folder is cleaned later.
+        }
+    }
+}

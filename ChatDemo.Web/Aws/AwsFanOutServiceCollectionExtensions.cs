@@ -1,0 +1,54 @@
+using ChatDemo.Web.Configuration;
+using ChatDemo.Web.FanOut;
+using ChatDemo.Web.WebSockets;
+using Microsoft.Extensions.Options;
+
+namespace ChatDemo.Web.Aws;
+
+public static class AwsFanOutServiceCollectionExtensions
+{
+    /// <summary>
+    /// <c>Chat__FanOut=EventBridge</c>: room events go to EventBridge, frames for one connection
+    /// through the API Gateway Management API, both signed with SigV4 from the default chain.
+    /// </summary>
+    public static IServiceCollection AddAwsFanOut(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AwsRegionOptions>()
+            .Configure(o => o.Region = configuration["AWS_REGION"] ?? configuration["AWS_DEFAULT_REGION"])
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Region),
+                "AWS_REGION must name the AWS region (e.g. us-east-1) when Chat__FanOut is EventBridge.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => AwsSigningIdentity.FromDefaultChain(sp.GetRequiredService<IOptions<AwsRegionOptions>>().Value.Region!));
+        services.AddSingleton<AwsRetryPolicy>();
+
+        services.AddHttpClient<ApiGatewayManagementClient>((sp, http) =>
+            {
+                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<ChatOptions>>().Value.ApiGateway.ManagementEndpoint!);
+                // One slow connection costs its own attempt, not the whole batch's time.
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
+            .AddSigV4(ApiGatewayManagementClient.ServiceName);
+
+        services.AddHttpClient<EventBridgeClient>((sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<ChatOptions>>().Value;
+                var region = sp.GetRequiredService<IOptions<AwsRegionOptions>>().Value.Region;
+                http.BaseAddress = new Uri(options.EventBridge.ServiceUrl ?? $"https://events.{region}.amazonaws.com/");
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
+            .AddSigV4(EventBridgeClient.ServiceName);
+
+        services.AddSingleton<IRoomFanOut, EventBridgeFanOut>();
+        services.AddSingleton<IConnectionSender, ApiGatewayConnectionSender>();
+        // API Gateway owns the sockets here; the registry is only there because /ws stays mapped
+        // in every mode and its handler needs one to be built (it refuses non-upgrade requests).
+        services.AddSingleton<ConnectionRegistry>();
+        return services;
+    }
+}
+
+/// <summary>The AWS region from the standard AWS environment (<c>AWS_REGION</c>).</summary>
+public sealed class AwsRegionOptions
+{
+    public string? Region { get; set; }
+}

@@ -1,0 +1,14 @@
+namespace ChatDemo.Web.Aws;
+
+/// <summary>Log events of the AWS clients and the AWS fan-out. Frame contents are never logged.</summary>
+internal static partial class AwsLog
+{
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "{Service} call failed on attempt {Attempt} ({Error}: {Detail}); retrying")]
+    public static partial void Retrying(ILogger logger, string service, int attempt, string error, string detail);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "PutEvents: {Failed} of {Total} entries failed on attempt {Attempt} (first: {ErrorCode}); retrying those")]
+    public static partial void RetryingFailedEntries(ILogger logger, int failed, int total, int attempt, string? errorCode);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "Connection {ConnectionId} is gone (410) on {Operation}")]
+    public static partial void ConnectionGone(ILogger logger, string connectionId, string operation);
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using ChatDemo.Web.Chat;
+using M = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Messages;
+
+namespace ChatDemo.Web.Storage.DynamoDb;
+
+/// <summary>
+/// Messages on DynamoDB without transactions. A send is: read the claim of (room, sender,
+/// clientMessageId); if none, take the room's next seq from its counter, write the claim bound
+/// to that seq (only if no claim exists), then write the message at the claim's seq (only if
+/// that slot is empty). Every step is a single-item conditional or atomic write, so a crash
+/// between any two of them leaves a state that a retry completes; docs/dynamodb.md walks
+/// through each case.
+/// </summary>
+internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
+{
+    private const string TtlAttribute = DynamoDbTables.TimeToLiveAttribute;
+
+    public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        var claimKey = DynamoDbItemKeys.Claim(message.Room, message.Sender.Id, message.ClientMessageId);
+        var claim = await ReadClaimAsync(message.Room, claimKey, cancellationToken);
+        if (claim is null)
+        {
+            var seq = await NextSeqAsync(message.Room, cancellationToken);
+            claim = await ClaimAsync(claimKey, message, seq, cancellationToken);
+        }
+        var written = await WriteMessageAsync(claim, cancellationToken);
+        return new AppendResult(claim.Message, Duplicate: !written);
+    }
+
+    /// <summary>The claim, read strongly consistent so that an acknowledged send is always seen.</summary>
+    private async Task<Claim?> ReadClaimAsync(string room, string claimKey, CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = Key(claimKey, DynamoDbItemKeys.CounterSeq),
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? ReadClaim(room, item) : null;
+    }
+
+    /// <summary>Atomic increment of the room's counter item (seq 0), created on first use.</summary>
+    private async Task<long> NextSeqAsync(string room, CancellationToken cancellationToken)
+    {
+        var response = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = table,
+            Key = Key(room, DynamoDbItemKeys.CounterSeq),
+            UpdateExpression = "ADD #last :one",
+            ExpressionAttributeNames = new() { ["#last"] = M.LastSeq },
+            ExpressionAttributeValues = new() { [":one"] = Number(1) },
+            ReturnValues = ReturnValue.UPDATED_NEW,
+        }, cancellationToken);
+        return long.Parse(response.Attributes[M.LastSeq].N, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Writes the claim bound to <paramref name="seq"/> unless one exists. When a concurrent
+    /// retry of the same send won, its claim is the one that counts (and <paramref name="seq"/>
+    /// stays unused: protocol.md allows that only for faults, and this is one).
+    /// </summary>
+    private async Task<Claim> ClaimAsync(string claimKey, NewMessage message, long seq, CancellationToken cancellationToken)
+    {
+        var claim = new Claim(
+            new ChatMessage(message.Room, seq, message.Id, message.ClientMessageId, message.Sender, message.Text, ChatTime.Truncate(message.SentAt)),
+            message.ExpiresAt.ToUnixTimeSeconds());
+        var item = Attributes(claim);
+        item[M.PartitionKey] = new AttributeValue { S = claimKey };
+        item[M.SortKey] = Number(DynamoDbItemKeys.CounterSeq);
+        item[M.ClaimedSeq] = Number(seq);
+        try
+        {
+            await client.PutItemAsync(new PutItemRequest
+            {
+                TableName = table,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(#room)",
+                ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey },
+            }, cancellationToken);
+            return claim;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return await ReadClaimAsync(message.Room, claimKey, cancellationToken)
+                ?? throw new InvalidOperationException("A claim that blocked a write cannot be read back.");
+        }
+    }
+
+    /// <summary>
+    /// Writes the claimed message at its seq unless the slot is taken; false when it was. Only
+    /// holders of this claim ever write that slot (the counter handed its seq out once), so a
+    /// taken slot holds this very message.
+    /// </summary>
+    private async Task<bool> WriteMessageAsync(Claim claim, CancellationToken cancellationToken)
+    {
+        var item = Attributes(claim);
+        item[M.PartitionKey] = new AttributeValue { S = claim.Message.Room };
+        item[M.SortKey] = Number(claim.Message.Seq);
+        try
+        {
+            await client.PutItemAsync(new PutItemRequest
+            {
+                TableName = table,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(#seq)",
+                ExpressionAttributeNames = new() { ["#seq"] = M.SortKey },
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<MessagePage> GetPageAsync(string room, HistoryQuery query, CancellationToken cancellationToken)
+    {
+        // Messages are seq ≥ 1; seq 0 is the room's counter and is never part of a page.
+        var (condition, low, high, forward) = query switch
+        {
+            { After: { } after } => ("#room = :room AND #seq > :low", after, (long?)null, true),
+            { Before: { } before } => ("#room = :room AND #seq BETWEEN :low AND :high", 1L, before - 1, false),
+            _ => ("#room = :room AND #seq >= :low", 1L, (long?)null, false),
+        };
+        if (high < low) return new MessagePage([], HasMore: false);
+
+        var values = new Dictionary<string, AttributeValue> { [":room"] = new() { S = room }, [":low"] = Number(low) };
+        if (high is { } h) values[":high"] = Number(h);
+        var take = query.Limit + 1;
+        var messages = new List<ChatMessage>(take);
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = table,
+                KeyConditionExpression = condition,
+                ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey, ["#seq"] = M.SortKey },
+                ExpressionAttributeValues = values,
+                ScanIndexForward = forward,
+                Limit = take - messages.Count,
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, cancellationToken);
+            foreach (var item in response.Items ?? []) messages.Add(ReadMessage(item));
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        } while (start is not null && messages.Count < take);
+
+        var hasMore = messages.Count > query.Limit;
+        if (hasMore) messages.RemoveAt(messages.Count - 1);
+        if (!forward) messages.Reverse();
+        return new MessagePage(messages, hasMore);
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken) =>
+        await client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key("#health", DynamoDbItemKeys.CounterSeq) }, cancellationToken);
+
+    private static Dictionary<string, AttributeValue> Key(string partition, long seq) => new()
+    {
+        [M.PartitionKey] = new AttributeValue { S = partition },
+        [M.SortKey] = Number(seq),
+    };
+
+    private static Dictionary<string, AttributeValue> Attributes(Claim claim) => new()
+    {
+        [M.Id] = new AttributeValue { S = claim.Message.Id },
+        [M.ClientMessageId] = new AttributeValue { S = claim.Message.ClientMessageId },
+        [M.SenderId] = new AttributeValue { S = claim.Message.Sender.Id },
+        [M.SenderName] = new AttributeValue { S = claim.Message.Sender.Name },
+        [M.Text] = new AttributeValue { S = claim.Message.Text },
+        [M.SentAt] = Number(claim.Message.SentAt.ToUnixTimeMilliseconds()),
+        [TtlAttribute] = Number(claim.ExpiresAtSeconds),
+    };
+
+    private static Claim ReadClaim(string room, Dictionary<string, AttributeValue> item) => new(
+        new ChatMessage(room, Long(item[M.ClaimedSeq]), item[M.Id].S, item[M.ClientMessageId].S,
+            new ChatUser(item[M.SenderId].S, item[M.SenderName].S), item[M.Text].S,
+            DateTimeOffset.FromUnixTimeMilliseconds(Long(item[M.SentAt]))),
+        Long(item[TtlAttribute]));
+
+    private static ChatMessage ReadMessage(Dictionary<string, AttributeValue> item) => new(
+        item[M.PartitionKey].S, Long(item[M.SortKey]), item[M.Id].S, item[M.ClientMessageId].S,
+        new ChatUser(item[M.SenderId].S, item[M.SenderName].S), item[M.Text].S,
+        DateTimeOffset.FromUnixTimeMilliseconds(Long(item[M.SentAt])));
+
+    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    private static long Long(AttributeValue value) => long.Parse(value.N, CultureInfo.InvariantCulture);
+
+    /// <summary>A claimed send: the message as first sent, bound to its seq, and its expiry.</summary>
+    private sealed record Claim(ChatMessage Message, long ExpiresAtSeconds);
+}
