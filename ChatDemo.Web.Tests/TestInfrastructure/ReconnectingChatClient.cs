@@ -48,6 +48,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     private long _gapSince;
     private int _nextId;
     private int _resends;
+    private string? _lastFailure;
     private Task _running = Task.CompletedTask;
     private Task _maintaining = Task.CompletedTask;
 
@@ -127,7 +128,9 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     }
 
     public Task WaitUntilAllAckedAsync(TimeSpan timeout) =>
-        WaitUntilAsync(() => PendingCount == 0, timeout, () => $"{PendingCount} messages of {_idPrefix} still unacknowledged");
+        WaitUntilAsync(() => PendingCount == 0, timeout, () =>
+            $"{PendingCount} messages of {_idPrefix} still unacknowledged (connected: {IsConnected}, connections: {ConnectionsOpened}, " +
+            $"last failure: {_lastFailure ?? "none"}, violations: {string.Join(" | ", Violations)})");
 
     /// <summary>Waits until the view holds every one of <paramref name="seqs"/>.</summary>
     public Task WaitUntilHoldsAsync(IReadOnlyCollection<long> seqs, TimeSpan timeout) =>
@@ -152,6 +155,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
             try
             {
                 using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
@@ -180,6 +184,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
             catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException or JsonException)
             {
                 // The server is down, restarting or dropped us: back off and try again.
+                _lastFailure = $"{e.GetType().Name}: {e.Message} (HTTP {(int)socket.HttpStatusCode})";
             }
             finally
             {
@@ -361,7 +366,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                     var hasGap = _view.Count > 0 && _view.Keys.Max() > _contiguous;
                     if (!hasGap) _gapSince = 0;
                     else if (_gapSince == 0) _gapSince = now.Ticks;
-                    repair = hasGap && now.Ticks - _gapSince > _options.ResendAfter.Ticks && _socket is not null;
+                    repair = hasGap && now.Ticks - _gapSince > _options.RetryAfterError.Ticks && _socket is not null;
                     if (repair) _gapSince = now.Ticks;
                 }
                 foreach (var pending in due)
@@ -414,8 +419,12 @@ public sealed record ReconnectOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a message may go without an ack on an open connection before it is sent again.</summary>
-    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long a message may go without an ack on an open connection before it is sent again: a
+    /// last resort only, since an open connection loses nothing and a reconnect re-sends anyway.
+    /// Short values flood a slow store with re-sends of messages it is still storing.
+    /// </summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait before re-sending a message answered with <c>rate_limited</c> or <c>internal</c>.</summary>
     public TimeSpan RetryAfterError { get; init; } = TimeSpan.FromSeconds(1);
