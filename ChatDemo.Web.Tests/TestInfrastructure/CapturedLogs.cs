@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDemo.Web.Tests.TestInfrastructure;
 
-/// <summary>A logger provider that keeps every log line the app writes: message, state values and exception.</summary>
+/// <summary>
+/// A logger provider that keeps every log line — message, structured values, scopes and
+/// exceptions — so that a test can search everything the app wrote.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -20,16 +23,17 @@ public sealed class CapturedLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull
         {
-            lines.Enqueue($"{category} scope: {state}");
+            lines.Enqueue($"{category} scope: {Describe(state)}");
             return null;
         }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
-        }
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} | {Describe(state)} | {exception}");
+
+        private static string Describe(object? state) => state is IEnumerable<KeyValuePair<string, object?>> values
+            ? string.Join("; ", values.Select(v => $"{v.Key}={v.Value}"))
+            : state?.ToString() ?? "";
     }
 }

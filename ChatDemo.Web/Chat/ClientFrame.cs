@@ -37,13 +37,22 @@ public abstract record ClientFrame
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return new Rejected(ErrorCodes.InvalidJson, "frame must be one JSON object");
-            if (!root.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String)
-                return new Rejected(ErrorCodes.UnknownAction, "frame needs a string 'action': sendMessage, typing or ping", ValidClientMessageId(root));
+            try
+            {
+                if (!root.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String)
+                    return new Rejected(ErrorCodes.UnknownAction, "frame needs a string 'action': sendMessage, typing or ping", ValidClientMessageId(root));
 
-            return action.ValueEquals("sendMessage") ? ParseSendMessage(root)
-                : action.ValueEquals("typing") ? new Typing()
-                : action.ValueEquals("ping") ? new Ping()
-                : new Rejected(ErrorCodes.UnknownAction, "unknown action; expected sendMessage, typing or ping", ValidClientMessageId(root));
+                return action.ValueEquals("sendMessage") ? ParseSendMessage(root)
+                    : action.ValueEquals("typing") ? new Typing()
+                    : action.ValueEquals("ping") ? new Ping()
+                    : new Rejected(ErrorCodes.UnknownAction, "unknown action; expected sendMessage, typing or ping", ValidClientMessageId(root));
+            }
+            catch (InvalidOperationException)
+            {
+                // Found by fuzzing: a property name escaping a lone surrogate ({"\ud800":1}) makes
+                // every property lookup throw, which used to drop the connection without a close.
+                return new Rejected(ErrorCodes.InvalidJson, "frame has a property name that is not valid Unicode");
+            }
         }
     }
 

@@ -43,7 +43,7 @@ public static class HistoryApi
         var take = ChatRules.DefaultHistoryLimit;
         if (request.Query.ContainsKey("limit"))
         {
-            if (request.Query["limit"].Count != 1 || !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take)
+            if (request.Query["limit"].Count != 1 || !IsDigits(limit) || !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take)
                 || take is < 1 or > ChatRules.MaxHistoryLimit)
                 return Problems.BadRequest($"limit must be an integer from 1 to {ChatRules.MaxHistoryLimit}.");
         }
@@ -52,12 +52,16 @@ public static class HistoryApi
         return TypedResults.Ok(new HistoryPage(room, page.Messages.Select(MessageView.From).ToArray(), page.HasMore));
     }
 
+    // .NET's integer parsing accepts trailing NUL characters even with NumberStyles.None ("1\0"
+    // parses as 1); the protocol's bounds are plain digits.
+    private static bool IsDigits(string? value) => !string.IsNullOrEmpty(value) && value.All(char.IsAsciiDigit);
+
     private static bool TryParseBound(HttpRequest request, string name, string? value, out long? bound, out ProblemHttpResult? problem)
     {
         bound = null;
         problem = null;
         if (!request.Query.ContainsKey(name)) return true;
-        if (request.Query[name].Count != 1 || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        if (request.Query[name].Count != 1 || !IsDigits(value) || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
         {
             problem = Problems.BadRequest($"{name} must be an integer >= 0 (a message seq).");
             return false;

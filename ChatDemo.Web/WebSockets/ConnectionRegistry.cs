@@ -14,20 +14,34 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
     private readonly Dictionary<string, WebSocketClient[]> _byRoom = new(StringComparer.Ordinal);
     private readonly Lock _roomsLock = new();
 
-    public int Count => _byId.Count;
+    private int _count;
 
-    public void Add(WebSocketClient client)
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Adds the connection unless <paramref name="maxConnections"/> are already open. Checking and
+    /// adding are one atomic step: a separate check let a burst of upgrades overshoot the limit
+    /// (found by ConnectionFloodTests: 151 connections admitted under a limit of 150).
+    /// </summary>
+    public bool TryAdd(WebSocketClient client, int maxConnections)
     {
+        if (Interlocked.Increment(ref _count) > maxConnections)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
         _byId[client.ConnectionId] = client;
         lock (_roomsLock)
         {
             _byRoom[client.Room] = _byRoom.TryGetValue(client.Room, out var members) ? [.. members, client] : [client];
         }
+        return true;
     }
 
     public void Remove(WebSocketClient client)
     {
         if (!_byId.TryRemove(new KeyValuePair<string, WebSocketClient>(client.ConnectionId, client))) return;
+        Interlocked.Decrement(ref _count);
         lock (_roomsLock)
         {
             if (!_byRoom.TryGetValue(client.Room, out var members)) return;

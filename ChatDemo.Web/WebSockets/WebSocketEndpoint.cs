@@ -54,8 +54,6 @@ public static class WebSocketEndpoint
         if (lifetime.ApplicationStopping.IsCancellationRequested)
             return Refuse(StatusCodes.Status503ServiceUnavailable, "Shutting down", "The server is shutting down; reconnect in a moment.");
         var limits = options.Value.Limits;
-        if (registry.Count >= limits.MaxConnections)
-            return Refuse(StatusCodes.Status503ServiceUnavailable, "Too many connections", "The server is at its connection limit; retry later.");
 
         var connection = new ChatConnection(Ids.NewConnectionId(), room[0]!, session.User, ChatTime.Truncate(time.GetUtcNow()));
         using var rateLimit = new SendRateLimit(limits, time);
@@ -63,7 +61,8 @@ public static class WebSocketEndpoint
 
         // Registered and announced before the upgrade completes: every room event from the moment
         // the client sees the socket open reaches it, so history fetched after that leaves no gap.
-        registry.Add(client);
+        if (!registry.TryAdd(client, limits.MaxConnections))
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "Too many connections", "The server is at its connection limit; retry later.");
         try
         {
             await chat.ConnectAsync(connection, context.RequestAborted);

@@ -1,0 +1,433 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace ChatDemo.Web.Tests.TestInfrastructure;
+
+/// <summary>A message as a client holds it (protocol.md section 4, <c>message</c>).</summary>
+public sealed record ViewMessage(long Seq, string Id, string ClientMessageId, string SenderId, string SenderName, string Text)
+{
+    public static ViewMessage From(JsonElement m) => new(
+        m.GetProperty("seq").GetInt64(),
+        m.GetProperty("id").GetString()!,
+        m.GetProperty("clientMessageId").GetString()!,
+        m.GetProperty("sender").GetProperty("id").GetString()!,
+        m.GetProperty("sender").GetProperty("name").GetString()!,
+        m.GetProperty("text").GetString()!);
+}
+
+/// <summary>The server's <c>ack</c> for one of this client's messages.</summary>
+public sealed record AckedMessage(string ClientMessageId, string Id, long Seq);
+
+/// <summary>
+/// A client that does what protocol.md section 7 asks of every client: reconnect with exponential
+/// backoff and jitter, catch up with <c>after={highest contiguous seq}</c> until <c>hasMore</c>
+/// is false, re-send every unacknowledged message with its original <c>clientMessageId</c>,
+/// drop duplicates by <c>id</c> and order by <c>seq</c>. The server's address is asked for on
+/// every attempt (<see cref="ChatApp.BaseUri"/> changes on a restart).
+/// </summary>
+public sealed class ReconnectingChatClient : IAsyncDisposable
+{
+    private readonly Func<Uri> _baseUri;
+    private readonly string _token;
+    private readonly string _idPrefix;
+    private readonly ReconnectOptions _options;
+    private readonly Random _jitter;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<long, ViewMessage> _view = [];
+    private readonly Dictionary<string, long> _seqById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AckedMessage> _acks = new(StringComparer.Ordinal);
+    private readonly List<string> _violations = [];
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private ClientWebSocket? _socket;
+    private long _contiguous;
+    private long _gapSince;
+    private int _nextId;
+    private int _resends;
+    private string? _lastFailure;
+    private Task _running = Task.CompletedTask;
+    private Task _maintaining = Task.CompletedTask;
+
+    public ReconnectingChatClient(Func<Uri> baseUri, string room, string token, string idPrefix, ReconnectOptions? options = null, int seed = 0)
+    {
+        _baseUri = baseUri;
+        Room = room;
+        _token = token;
+        _idPrefix = idPrefix;
+        _options = options ?? new ReconnectOptions();
+        _jitter = new Random(seed);
+    }
+
+    public string Room { get; }
+
+    /// <summary>Connections opened so far (the first one included).</summary>
+    public int ConnectionsOpened { get; private set; }
+
+    /// <summary>Acks that said <c>duplicate: true</c>: resends whose first ack was lost.</summary>
+    public int DuplicateAcks { get; private set; }
+
+    /// <summary>Frames this client has re-sent (after a reconnect, an error or a silence).</summary>
+    public int Resends => Volatile.Read(ref _resends);
+
+    public bool IsConnected
+    {
+        get { lock (_gate) return _socket is { State: WebSocketState.Open }; }
+    }
+
+    public int PendingCount
+    {
+        get { lock (_gate) return _pending.Count; }
+    }
+
+    /// <summary>The client's view of the room: each message once, in <c>seq</c> order.</summary>
+    public IReadOnlyList<ViewMessage> View
+    {
+        get { lock (_gate) return [.. _view.Values]; }
+    }
+
+    public IReadOnlyDictionary<string, AckedMessage> Acks
+    {
+        get { lock (_gate) return new Dictionary<string, AckedMessage>(_acks); }
+    }
+
+    /// <summary>Anything the server did that protocol.md says it must not (reported, not thrown).</summary>
+    public IReadOnlyList<string> Violations
+    {
+        get { lock (_gate) return [.. _violations]; }
+    }
+
+    public void Start()
+    {
+        _running = RunAsync();
+        _maintaining = MaintainAsync();
+    }
+
+    /// <summary>Queues a message; it is sent now if connected, else on the next connection, until acknowledged.</summary>
+    public async Task<string> SendAsync(string text)
+    {
+        string clientMessageId;
+        Pending pending;
+        lock (_gate)
+        {
+            clientMessageId = $"{_idPrefix}-{++_nextId}";
+            pending = new Pending(clientMessageId, text);
+            _pending.Add(clientMessageId, pending);
+        }
+        await TrySendAsync(pending);
+        return clientMessageId;
+    }
+
+    /// <summary>Drops the TCP connection without a close frame, as a lost network would.</summary>
+    public void AbortConnection()
+    {
+        lock (_gate) _socket?.Abort();
+    }
+
+    public Task WaitUntilAllAckedAsync(TimeSpan timeout) =>
+        WaitUntilAsync(() => PendingCount == 0, timeout, () =>
+            $"{PendingCount} messages of {_idPrefix} still unacknowledged (connected: {IsConnected}, connections: {ConnectionsOpened}, " +
+            $"last failure: {_lastFailure ?? "none"}, violations: {string.Join(" | ", Violations)})");
+
+    /// <summary>Waits until the view holds every one of <paramref name="seqs"/>.</summary>
+    public Task WaitUntilHoldsAsync(IReadOnlyCollection<long> seqs, TimeSpan timeout) =>
+        WaitUntilAsync(() =>
+        {
+            lock (_gate) return seqs.All(_view.ContainsKey);
+        }, timeout, () => $"{_idPrefix} holds {View.Count} of {seqs.Count} messages");
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(describe());
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var attempt = 0;
+        while (!_stop.IsCancellationRequested)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+                {
+                    connectTimeout.CancelAfter(_options.ConnectTimeout);
+                    await socket.ConnectAsync(WebSocketUri(), connectTimeout.Token);
+                }
+                attempt = 0;
+                lock (_gate)
+                {
+                    _socket = socket;
+                    ConnectionsOpened++;
+                }
+                var receiving = ReceiveLoopAsync(socket);
+                // Section 7, steps 2 and 3: catch up, then re-send what has no ack yet.
+                await CatchUpAsync(_stop.Token);
+                Pending[] unacked;
+                lock (_gate) unacked = [.. _pending.Values.OrderBy(p => p.Order)];
+                foreach (var pending in unacked)
+                {
+                    Interlocked.Increment(ref _resends);
+                    await TrySendAsync(pending);
+                }
+                await receiving;
+            }
+            catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException or JsonException)
+            {
+                // The server is down, restarting or dropped us: back off and try again.
+                _lastFailure = $"{e.GetType().Name}: {e.Message} (HTTP {(int)socket.HttpStatusCode})";
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_socket, socket)) _socket = null;
+                }
+                socket.Abort();
+                socket.Dispose();
+            }
+            if (_stop.IsCancellationRequested) break;
+            var backoff = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt++));
+            double jittered;
+            lock (_jitter) jittered = backoff * (0.5 + _jitter.NextDouble() / 2);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(jittered), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private Uri WebSocketUri()
+    {
+        var baseUri = _baseUri();
+        var builder = new UriBuilder(baseUri) { Scheme = baseUri.Scheme == "https" ? "wss" : "ws", Path = "/ws" };
+        builder.Query = $"room={Uri.EscapeDataString(Room)}&token={Uri.EscapeDataString(_token)}";
+        return builder.Uri;
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            long after;
+            lock (_gate) after = _contiguous;
+            var page = await _http.GetFromJsonAsync<JsonElement>(
+                new Uri(_baseUri(), $"/api/rooms/{Room}/messages?after={after}&limit=100"), cancellationToken);
+            foreach (var m in page.GetProperty("messages").EnumerateArray()) Hold(ViewMessage.From(m));
+            if (!page.GetProperty("hasMore").GetBoolean()) return;
+        }
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(), _stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        if (socket.State == WebSocketState.CloseReceived)
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", _stop.Token);
+                        return;
+                    }
+                    message.Write(buffer, 0, result.Count);
+                } while (!result.EndOfMessage);
+                Handle(JsonDocument.Parse(message.ToArray()).RootElement);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Aborted or lost: the run loop reconnects.
+        }
+    }
+
+    private void Handle(JsonElement frame)
+    {
+        switch (frame.GetProperty("type").GetString())
+        {
+            case "message":
+                Hold(ViewMessage.From(frame));
+                break;
+            case "ack":
+                var ack = new AckedMessage(frame.GetProperty("clientMessageId").GetString()!, frame.GetProperty("id").GetString()!,
+                    frame.GetProperty("seq").GetInt64());
+                lock (_gate)
+                {
+                    if (frame.GetProperty("duplicate").GetBoolean()) DuplicateAcks++;
+                    if (_acks.TryGetValue(ack.ClientMessageId, out var earlier) && earlier != ack)
+                        _violations.Add($"{ack.ClientMessageId} acked as {earlier} and later as {ack}");
+                    _acks[ack.ClientMessageId] = ack;
+                    _pending.Remove(ack.ClientMessageId);
+                }
+                break;
+            case "error":
+                var code = frame.GetProperty("code").GetString();
+                if (code is "rate_limited" or "internal"
+                    && frame.TryGetProperty("clientMessageId", out var id) && id.GetString() is { } failed)
+                {
+                    // Not stored: try again a little later (the maintenance loop re-sends it).
+                    lock (_gate)
+                    {
+                        if (_pending.TryGetValue(failed, out var pending)) pending.SentAt = DateTime.UtcNow - _options.ResendAfter + _options.RetryAfterError;
+                    }
+                }
+                else
+                {
+                    lock (_gate) _violations.Add($"unexpected error frame {frame}");
+                }
+                break;
+        }
+    }
+
+    private void Hold(ViewMessage message)
+    {
+        if (message.Id.Length == 0) return;
+        lock (_gate)
+        {
+            if (_seqById.TryGetValue(message.Id, out var knownSeq))
+            {
+                if (knownSeq != message.Seq) _violations.Add($"{message.Id} seen with seq {knownSeq} and {message.Seq}");
+                return;
+            }
+            if (_view.TryGetValue(message.Seq, out var other))
+            {
+                _violations.Add($"seq {message.Seq} seen as {other.Id} and as {message.Id}");
+                return;
+            }
+            _view.Add(message.Seq, message);
+            _seqById.Add(message.Id, message.Seq);
+            while (_view.ContainsKey(_contiguous + 1)) _contiguous++;
+        }
+    }
+
+    private async Task TrySendAsync(Pending pending)
+    {
+        ClientWebSocket? socket;
+        lock (_gate)
+        {
+            socket = _socket;
+            if (!_pending.ContainsKey(pending.ClientMessageId)) return;
+            pending.SentAt = DateTime.UtcNow;
+        }
+        if (socket is not { State: WebSocketState.Open }) return;
+        var frame = JsonSerializer.SerializeToUtf8Bytes(new { action = "sendMessage", clientMessageId = pending.ClientMessageId, text = pending.Text });
+        await _sendLock.WaitAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Still pending: it goes again on the next connection.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Re-sends messages answered with a retryable error or left without an ack for a while, and
+    /// repairs a gap in <c>seq</c> by fetching history once it has lasted a moment (section 5).
+    /// </summary>
+    private async Task MaintainAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.MaintenanceInterval, _stop.Token);
+                Pending[] due;
+                bool repair;
+                lock (_gate)
+                {
+                    var now = DateTime.UtcNow;
+                    due = [.. _pending.Values.Where(p => now - p.SentAt >= _options.ResendAfter).OrderBy(p => p.Order)];
+                    var hasGap = _view.Count > 0 && _view.Keys.Max() > _contiguous;
+                    if (!hasGap) _gapSince = 0;
+                    else if (_gapSince == 0) _gapSince = now.Ticks;
+                    repair = hasGap && now.Ticks - _gapSince > _options.RetryAfterError.Ticks && _socket is not null;
+                    if (repair) _gapSince = now.Ticks;
+                }
+                foreach (var pending in due)
+                {
+                    Interlocked.Increment(ref _resends);
+                    await TrySendAsync(pending);
+                }
+                if (repair) await CatchUpAsync(_stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException)
+            {
+                // The server is away; the next round tries again.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        AbortConnection();
+        await Task.WhenAll(_running, _maintaining);
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    private sealed class Pending(string clientMessageId, string text)
+    {
+        private static long s_order;
+
+        public string ClientMessageId { get; } = clientMessageId;
+
+        public string Text { get; } = text;
+
+        public long Order { get; } = Interlocked.Increment(ref s_order);
+
+        public DateTime SentAt { get; set; } = DateTime.MinValue;
+    }
+}
+
+/// <summary>Timing of <see cref="ReconnectingChatClient"/>; protocol.md suggests 0.5 s doubling to 30 s.</summary>
+public sealed record ReconnectOptions
+{
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a message may go without an ack on an open connection before it is sent again: a
+    /// last resort only, since an open connection loses nothing and a reconnect re-sends anyway.
+    /// Short values flood a slow store with re-sends of messages it is still storing.
+    /// </summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Wait before re-sending a message answered with <c>rate_limited</c> or <c>internal</c>.</summary>
+    public TimeSpan RetryAfterError { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+}
