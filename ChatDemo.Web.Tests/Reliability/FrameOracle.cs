@@ -89,7 +89,11 @@ public static partial class FrameOracle
                 }
             }
             if (names.Count != names.Distinct(StringComparer.Ordinal).Count()) return null;
-            if (!root.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String) return "unknown_action|";
+            var id = root.TryGetProperty("clientMessageId", out var idElement) && idElement.ValueKind == JsonValueKind.String
+                ? Utf16OrNull(idElement) : null;
+            // Every error echoes a valid clientMessageId (protocol.md section 4).
+            var echo = id is not null && Identifier().IsMatch(id) ? id : "";
+            if (!root.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String) return $"unknown_action|{echo}";
             var actionName = Utf16OrNull(action);
             if (actionName is null) return null; // no Unicode form: invalid_json and unknown_action both fit
             switch (actionName)
@@ -97,11 +101,9 @@ public static partial class FrameOracle
                 case "ping": return "ping";
                 case "typing": return "typing";
                 case "sendMessage": break;
-                default: return "unknown_action|";
+                default: return $"unknown_action|{echo}";
             }
-            var id = root.TryGetProperty("clientMessageId", out var idElement) && idElement.ValueKind == JsonValueKind.String
-                ? Utf16OrNull(idElement) : null;
-            if (id is null || !Identifier().IsMatch(id)) return "validation_failed|";
+            if (echo.Length == 0) return "validation_failed|";
             if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String) return $"validation_failed|{id}";
             var text = Utf16OrNull(textElement);
             return text is not null && IsValidText(text, out var trimmed) ? $"sendMessage|{id}|{trimmed}" : $"validation_failed|{id}";
@@ -122,10 +124,14 @@ public static partial class FrameOracle
 
     private static bool IsValidUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
-    /// <summary>Text: 1–2000 code points after trimming white space; <c>\n</c> and <c>\t</c> the only control characters.</summary>
+    /// <summary>
+    /// Text: 1–2000 code points after trimming white space; <c>\n</c> and <c>\t</c> the only control
+    /// characters anywhere, even in the white space that trimming removes (docs/kestrel-tests.md).
+    /// </summary>
     public static bool IsValidText(string raw, out string trimmed)
     {
         trimmed = raw.Trim();
+        if (raw.Any(c => char.IsControl(c) && c is not ('\n' or '\t'))) return false;
         if (!IsWellFormed(trimmed)) return false;
         var codePoints = 0;
         for (var i = 0; i < trimmed.Length; i += char.IsSurrogatePair(trimmed, i) ? 2 : 1)
@@ -137,10 +143,11 @@ public static partial class FrameOracle
         return codePoints is >= 1 and <= 2000;
     }
 
-    /// <summary>Name: 1–32 letters (with their marks), digits, spaces and <c>-_.'</c> after trimming.</summary>
+    /// <summary>Name: 1–32 letters (with their marks), digits, spaces and <c>-_.'</c> after trimming; no control character anywhere.</summary>
     public static bool IsValidName(string raw, out string trimmed)
     {
         trimmed = raw.Trim();
+        if (raw.Any(char.IsControl)) return false;
         if (!IsWellFormed(trimmed)) return false;
         var codePoints = 0;
         for (var i = 0; i < trimmed.Length; i += char.IsSurrogatePair(trimmed, i) ? 2 : 1)
