@@ -17,6 +17,7 @@ internal sealed class LambdaServer(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private int _stopRequested;
 
     public IFeatureCollection Features { get; } = NoAddresses();
 
@@ -63,13 +64,19 @@ internal sealed class LambdaServer(
         }
     }
 
+    // The host may stop its server twice, the second time after disposing it: WebApplication.Run
+    // stops the host once the application stops, and so does whoever stopped it (a test host).
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0) await _stopping.CancelAsync();
         await _loop.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0) _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     private static FeatureCollection NoAddresses()
     {
