@@ -71,6 +71,27 @@ public sealed class WorkflowEndToEndTests
         Assert.Equal($"u_{17:D4}", offline.Detail.GetProperty("frame").GetProperty("user").GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task ABatchTheFunctionRefusesIsRecordedInTheReportWithTheFunctionsErrorTypeAndNothingIsPosted()
+    {
+        await using var stack = await AwsLambdaStack.StartAsync();
+        await stack.ConnectAsync("L0SM9cOFvHcCIhw=", "Alice");
+        // A frame that is not a JSON object: the function answers 400, which the adapter reports
+        // as a function error, and Lambda's Invoke API as X-Amz-Function-Error.
+        var detail = new JsonObject { ["room"] = "lobby", ["kind"] = "message", ["frame"] = "not an object", ["exceptConnectionId"] = null };
+
+        var execution = await LocalWorkflowRun.ExecuteAgainstAppAsync(
+            stack.Tables.Connections, await Dynalite.EndpointAsync(), stack.App.Runtime.InvokeEndpoint, EmulatedRuntimeApi.FunctionArn, detail);
+
+        Assert.True((string?)execution["status"] == "SUCCEEDED", $"The execution did not succeed: {execution["error"]}: {execution["cause"]}");
+        var outcome = Assert.Single(LocalWorkflowRun.Outcomes(execution));
+        Assert.Equal("ChatDemo.DirectInvocationFailed", (string?)outcome["batchError"]?["error"]);
+        Assert.Contains("frame", (string?)outcome["batchError"]?["cause"]);
+        // Not a transient Lambda error: caught at once, not retried.
+        Assert.Equal(0, (int)execution["retries"]!);
+        Assert.Empty(stack.ApiGateway.Received("L0SM9cOFvHcCIhw="));
+    }
+
     /// <summary>Connection ids shaped like API Gateway's (15 characters of base64 and '='), distinct.</summary>
     private static string[] ConnectionIds(int count, int seed)
     {
