@@ -4,10 +4,12 @@ namespace ChatDemo.Web.Tests.Infra;
 
 /// <summary>
 /// One execution of the message-distribution workflow under aws-local-stepfunctions
-/// (run-workflow.mjs): the ByRoom index is served from <paramref name="connections"/>, and
-/// every batch is POSTed to <paramref name="deliverUrl"/>. Given <c>connectionsTable</c> (the
-/// template's properties of the table), the connections are first written to a dynalite table
-/// created from it, and the workflow's queries run against that engine.
+/// (run-workflow.mjs). <see cref="ExecuteAsync"/>: the ByRoom index is served from the given
+/// connections, and every batch is POSTed to a stand-in for the function; given
+/// <c>connectionsTable</c> (the template's properties of the table), the connections are first
+/// written to a dynalite table created from it, and the workflow's queries run against that engine.
+/// <see cref="ExecuteAgainstAppAsync"/>: the app's own table and the app itself, through Lambda's
+/// Invoke API.
 /// </summary>
 internal static class LocalWorkflowRun
 {
@@ -18,17 +20,13 @@ internal static class LocalWorkflowRun
         IEnumerable<(string ConnectionId, string Room)> connections, JsonObject detail, Uri deliverUrl, int? pageItemCap = null,
         JsonObject? connectionsTable = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
+        return await RunAsync(async folder =>
         {
             var connectionsPath = Path.Combine(folder, "connections.json");
             await File.WriteAllTextAsync(connectionsPath,
                 new JsonArray(connections.Select(c => (JsonNode)new JsonObject { ["connectionId"] = c.ConnectionId, ["room"] = c.Room }).ToArray()).ToJsonString());
-
-            var run = new JsonObject
+            return new JsonObject
             {
-                ["definitionPath"] = Repository.WorkflowPath,
                 ["substitutions"] = new JsonObject { ["ConnectionsTable"] = ConnectionsTable, ["DeliveryFunctionArn"] = FunctionArn },
                 ["connectionsPath"] = connectionsPath,
                 ["pageItemCap"] = pageItemCap,
@@ -36,6 +34,33 @@ internal static class LocalWorkflowRun
                 ["deliverUrl"] = deliverUrl.ToString(),
                 ["input"] = EventBridgeEvent(detail),
             };
+        });
+    }
+
+    /// <summary>
+    /// One execution against the real app: the Query tasks read <paramref name="connectionsTable"/>
+    /// (the app's own table) on the DynamoDB engine at <paramref name="dynamoDbEndpoint"/>, and the
+    /// Lambda task calls the Invoke API at <paramref name="invokeEndpoint"/> for <paramref name="functionArn"/>.
+    /// </summary>
+    public static Task<JsonObject> ExecuteAgainstAppAsync(
+        string connectionsTable, Uri dynamoDbEndpoint, Uri invokeEndpoint, string functionArn, JsonObject detail, int? pageItemCap = null) =>
+        RunAsync(_ => Task.FromResult(new JsonObject
+        {
+            ["substitutions"] = new JsonObject { ["ConnectionsTable"] = connectionsTable, ["DeliveryFunctionArn"] = functionArn },
+            ["dynamoDbEndpoint"] = dynamoDbEndpoint.ToString(),
+            ["pageItemCap"] = pageItemCap,
+            ["invokeEndpoint"] = invokeEndpoint.ToString(),
+            ["input"] = EventBridgeEvent(detail),
+        }));
+
+    private static async Task<JsonObject> RunAsync(Func<string, Task<JsonObject>> describeRun)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var run = await describeRun(folder);
+            run["definitionPath"] = Repository.WorkflowPath;
             var runPath = Path.Combine(folder, "run.json");
             await File.WriteAllTextAsync(runPath, run.ToJsonString());
 

@@ -3,13 +3,18 @@
 //   definitionPath   the ASL file
 //   substitutions    the template's DefinitionSubstitutions ({ "ConnectionsTable": "…", … })
 //   connectionsPath  a JSON file [{ "connectionId": "…", "room": "…" }, …]: the room's connections
+//                    (not needed with dynamoDbEndpoint)
 //   connectionsTable optional: the template's CreateTable properties of the connections table.
 //                    When given, the connections are written to a dynalite (a DynamoDB-compatible
 //                    engine) table created from them and the Query tasks run against it; otherwise
 //                    the Query tasks answer from the file as DynamoDB would
+//   dynamoDbEndpoint optional: a running DynamoDB-compatible engine whose table (ConnectionsTable)
+//                    already holds the connections, e.g. the app's own table on the tests' dynalite
 //   pageItemCap      most items one Query page returns (DynamoDB also stops a page at 1 MB, so a
 //                    page may hold fewer items than Limit; a small cap exercises the paging loop)
-//   deliverUrl       where each delivery batch is POSTed, standing in for the function
+//   deliverUrl       where each delivery batch is POSTed, standing in for the function; or
+//   invokeEndpoint   the base URL of a Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations)
+//                    that runs the real function, e.g. the tests' emulated Runtime API
 //   input            the EventBridge event that starts the execution
 // Prints one JSON object: { status, output | error, cause, queries, invocations, retries,
 // maxStateBytes, maxStateName }.
@@ -34,8 +39,9 @@ for (const [name, value] of Object.entries(run.substitutions)) {
 if (/\$\{[A-Za-z]+\}/.test(definitionText)) throw new Error("unsubstituted DefinitionSubstitutions placeholder left in the ASL");
 const definition = JSON.parse(definitionText);
 
-const index = JSON.parse(await readFile(run.connectionsPath, "utf8"));
-const dynalite = run.connectionsTable ? await startDynalite(run.connectionsTable, index) : null;
+const index = run.connectionsPath ? JSON.parse(await readFile(run.connectionsPath, "utf8")) : [];
+const dynalite = run.dynamoDbEndpoint ? dynamoDbAt(run.dynamoDbEndpoint)
+  : run.connectionsTable ? await startDynalite(run.connectionsTable, index) : null;
 const queries = [];
 let invocations = 0;
 
@@ -45,13 +51,8 @@ function awsError(name, message) {
   return error;
 }
 
-// A dynalite server in this process, holding the connections in a table created from the
-// template's definition of the connections table.
-async function startDynalite(table, items) {
-  const { default: createServer } = await import("dynalite");
-  const server = createServer({ createTableMs: 0 });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
+// DynamoDB's JSON 1.0 protocol at url (dynalite wants a SigV4-shaped header; it checks no signature).
+function dynamoDbAt(url) {
   async function call(operation, body) {
     const response = await fetch(url, {
       method: "POST",
@@ -59,7 +60,6 @@ async function startDynalite(table, items) {
         "content-type": "application/x-amz-json-1.0",
         "x-amz-target": `DynamoDB_20120810.${operation}`,
         "x-amz-date": "20261126T101530Z",
-        // dynalite wants a SigV4-shaped header; it checks no signature.
         authorization: "AWS4-HMAC-SHA256 Credential=local/20261126/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
       },
       body: JSON.stringify(body),
@@ -68,6 +68,16 @@ async function startDynalite(table, items) {
     if (!response.ok) throw awsError(`DynamoDb.${String(answer.__type ?? "Unknown").split("#").pop()}`, answer.message ?? answer.Message ?? JSON.stringify(answer));
     return answer;
   }
+  return { call };
+}
+
+// A dynalite server in this process, holding the connections in a table created from the
+// template's definition of the connections table.
+async function startDynalite(table, items) {
+  const { default: createServer } = await import("dynalite");
+  const server = createServer({ createTableMs: 0 });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { call } = dynamoDbAt(`http://127.0.0.1:${server.address().port}`);
   await call("CreateTable", {
     TableName: run.substitutions.ConnectionsTable,
     BillingMode: table.BillingMode,
@@ -131,6 +141,7 @@ async function invokeFunction(request) {
   if (request.FunctionName !== run.substitutions.DeliveryFunctionArn) {
     throw awsError("Lambda.ResourceNotFoundException", `unexpected FunctionName ${request.FunctionName}`);
   }
+  if (run.invokeEndpoint) return invokeLambda(request);
   const response = await fetch(run.deliverUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -141,6 +152,29 @@ async function invokeFunction(request) {
   if (response.status >= 500) throw awsError("Lambda.ServiceException", body || `status ${response.status}`);
   if (response.status !== 200) throw awsError("Lambda.Unknown", `status ${response.status}: ${body}`);
   return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: JSON.parse(body) };
+}
+
+// Lambda's Invoke API (RequestResponse). A function error is a 200 with X-Amz-Function-Error;
+// Step Functions then fails the task with the function's errorType as the error name and the
+// error body as the cause. Throttling and service faults map as the Invoke API defines them.
+async function invokeLambda(request) {
+  const url = new URL(`2015-03-31/functions/${encodeURIComponent(request.FunctionName)}/invocations`, run.invokeEndpoint);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request.Payload),
+  });
+  const body = await response.text();
+  if (response.status === 429) throw awsError("Lambda.TooManyRequestsException", body || "Rate Exceeded.");
+  if (response.status === 404) throw awsError("Lambda.ResourceNotFoundException", body);
+  if (response.status >= 500) throw awsError("Lambda.ServiceException", body || `status ${response.status}`);
+  if (response.status !== 200) throw awsError("Lambda.Unknown", `status ${response.status}: ${body}`);
+  if (response.headers.get("x-amz-function-error")) {
+    let errorType = "Lambda.Unknown";
+    try { errorType = JSON.parse(body).errorType ?? errorType; } catch { /* not JSON: keep the generic name */ }
+    throw awsError(errorType, body);
+  }
+  return { StatusCode: 200, ExecutedVersion: response.headers.get("x-amz-executed-version") ?? "$LATEST", Payload: JSON.parse(body) };
 }
 
 const stateMachine = new StateMachine(definition);

@@ -17,7 +17,10 @@ namespace ChatDemo.Web.Tests.Lambda;
 /// The Lambda Runtime API (2018-06-01), served by the test on real Kestrel at 127.0.0.1 and a free
 /// port: queues invocations for <c>next</c> and records what the function posts back. It checks
 /// what it receives as Lambda does: a known request id, answered once, and errors with the
-/// error-type header and a JSON body naming errorType and errorMessage.
+/// error-type header and a JSON body naming errorType and errorMessage. It also serves Lambda's
+/// Invoke API (<c>POST /2015-03-31/functions/{name}/invocations</c>) for callers outside the test
+/// process, such as the workflow run by aws-local-stepfunctions: each call is queued like
+/// <see cref="InvokeAsync(string, string?, DateTimeOffset?)"/>.
 /// </summary>
 public sealed class EmulatedRuntimeApi : IAsyncDisposable
 {
@@ -55,11 +58,18 @@ public sealed class EmulatedRuntimeApi : IAsyncDisposable
         app.MapPost("/2018-06-01/runtime/invocation/{id}/response", (string id, HttpContext c) => api.CompleteAsync(id, c, isError: false));
         app.MapPost("/2018-06-01/runtime/invocation/{id}/error", (string id, HttpContext c) => api.CompleteAsync(id, c, isError: true));
         app.MapPost("/2018-06-01/runtime/init/error", (HttpRequest r) => api.InitErrorAsync(r.HttpContext));
+        app.MapPost("/2015-03-31/functions/{functionName}/invocations", (string functionName, HttpContext c) => api.InvokeFromOutsideAsync(functionName, c));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         api.Address = new Uri(address).Authority;
         return api;
     }
+
+    /// <summary>The base URL of the Invoke API (Lambda's <c>RequestResponse</c> invocation).</summary>
+    public Uri InvokeEndpoint => new($"http://{Address}/");
+
+    /// <summary>The function's ARN: the Invoke API answers for it alone (any other name is a 404, as on AWS).</summary>
+    public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:chatdemo";
 
     /// <summary>Queues an event and waits for the function's answer.</summary>
     public Task<InvocationResult> InvokeAsync(string payload, string? traceId = null, DateTimeOffset? deadline = null) =>
@@ -93,10 +103,31 @@ public sealed class EmulatedRuntimeApi : IAsyncDisposable
         var headers = context.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
         headers["Lambda-Runtime-Deadline-Ms"] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:chatdemo";
+        headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
         headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(invocation.Payload);
+    }
+
+    /// <summary>
+    /// Lambda's answer to a synchronous Invoke: 200 with the function's response, or, when the
+    /// function reported an error, 200 with <c>X-Amz-Function-Error: Unhandled</c> and the error body.
+    /// </summary>
+    private async Task InvokeFromOutsideAsync(string functionName, HttpContext context)
+    {
+        if (functionName != FunctionArn)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.Headers["x-amzn-ErrorType"] = "ResourceNotFoundException";
+            await context.Response.WriteAsJsonAsync(new { Message = $"Function not found: {functionName}" });
+            return;
+        }
+        var result = await InvokeAsync(await ReadBodyAsync(context.Request));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers["X-Amz-Executed-Version"] = "$LATEST";
+        if (result.IsError) context.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(result.Body);
     }
 
     private async Task<IResult> CompleteAsync(string id, HttpContext context, bool isError)

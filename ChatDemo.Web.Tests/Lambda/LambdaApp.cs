@@ -15,8 +15,9 @@ namespace ChatDemo.Web.Tests.Lambda;
 /// <summary>
 /// The ChatDemo app in Lambda mode: started with <c>AWS_LAMBDA_RUNTIME_API</c> pointing at an
 /// <see cref="EmulatedRuntimeApi"/>, on its own SQLite file, with recording doubles for the AWS
-/// fan-out and sender (PostToConnection is another issue's). With <paramref name="testEndpoints"/>
-/// the pipeline starts with <see cref="TestEndpoints"/> (echo, throw, big, binary, deliver).
+/// fan-out and sender, unless <c>settings</c> choose the real ones (<c>Chat:FanOut=EventBridge</c>:
+/// then the doubles stay empty). With <paramref name="testEndpoints"/> the pipeline starts with
+/// <see cref="TestEndpoints"/> (echo, throw, big, binary, deliver).
 /// </summary>
 public sealed class LambdaApp : IAsyncDisposable
 {
@@ -44,7 +45,10 @@ public sealed class LambdaApp : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<LambdaApp> StartAsync(bool testEndpoints = true)
+    /// <param name="settings">Configuration over the defaults (the store, the AWS fan-out and its endpoints).</param>
+    /// <param name="configureServices">Test services registered last (e.g. the AWS signing identity the fakes know).</param>
+    public static async Task<LambdaApp> StartAsync(bool testEndpoints = true, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var runtime = await EmulatedRuntimeApi.StartAsync();
         var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
@@ -52,6 +56,7 @@ public sealed class LambdaApp : IAsyncDisposable
         var endpoints = new TestEndpoints();
         var sender = new RecordingConnectionSender();
         var fanOut = new RecordingRoomFanOut();
+        var awsFanOut = settings?.TryGetValue("Chat:FanOut", out var chosen) == true && chosen == "EventBridge";
         var factory = new LambdaModeFactory().WithWebHostBuilder(web =>
         {
             // Production: what a deployed function runs, so no developer exception page either.
@@ -59,12 +64,17 @@ public sealed class LambdaApp : IAsyncDisposable
             web.UseSetting(LambdaHostingExtensions.RuntimeApiVariable, runtime.Address);
             web.UseSetting("Chat:Sqlite:Path", Path.Combine(folder, "chat.db"));
             web.UseSetting("Chat:Sessions:SigningKey", ChatApp.TestSigningKey);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) web.UseSetting(key, value);
             web.ConfigureTestServices(services =>
             {
-                services.AddSingleton<IConnectionSender>(sender);
-                services.AddSingleton<IRoomFanOut>(fanOut);
+                if (!awsFanOut)
+                {
+                    services.AddSingleton<IConnectionSender>(sender);
+                    services.AddSingleton<IRoomFanOut>(fanOut);
+                }
                 services.AddScoped<ScopeProbe>();
                 if (testEndpoints) services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(endpoints);
+                configureServices?.Invoke(services);
             });
         });
         // Not the in-memory TestServer: the app's own IServer, which is the Lambda adapter here.

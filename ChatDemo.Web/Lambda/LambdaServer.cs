@@ -17,6 +17,7 @@ internal sealed class LambdaServer(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private int _stopRequested;
 
     public IFeatureCollection Features { get; } = NoAddresses();
 
@@ -63,20 +64,19 @@ internal sealed class LambdaServer(
         }
     }
 
-    // The host may stop the server after the loop already asked the application to stop (the
-    // Runtime API went away), and disposing may come first when the host is torn down twice.
+    // The host may stop its server twice, the second time after disposing it: WebApplication.Run
+    // stops the host once the application stops, and so does whoever stopped it (a test host).
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0) await _stopping.CancelAsync();
         await _loop.WaitAsync(cancellationToken);
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _stopping.Dispose();
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0) _stopping.Cancel();
+        _stopping.Dispose();
     }
-
-    private int _disposed;
 
     private static FeatureCollection NoAddresses()
     {

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using ChatDemo.Web.Storage;
+using ChatDemo.Web.Storage.DynamoDb;
+using ChatDemo.Web.Tests.Aws;
+using ChatDemo.Web.Tests.Lambda;
+using ChatDemo.Web.Tests.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using C = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Connections;
+
+namespace ChatDemo.Web.Tests.EndToEnd;
+
+/// <summary>
+/// The whole AWS path on one machine: the app in Lambda mode (<see cref="LambdaApp"/>, the
+/// emulated Runtime API) storing in its own tables on dynalite, publishing room events to the
+/// <see cref="EventBridgeFake"/> and posting frames through the <see cref="ApiGatewayManagementFake"/>,
+/// both of which check every request's SigV4 signature. The test plays API Gateway (WebSocket
+/// events) and the workflow (the ByRoom query and the delivery invocation).
+/// </summary>
+public sealed class AwsLambdaStack : IAsyncDisposable
+{
+    private readonly IAmazonDynamoDB _dynamoDb;
+
+    private AwsLambdaStack(LambdaApp app, ApiGatewayManagementFake apiGateway, EventBridgeFake eventBridge,
+        DynamoDbTableNames tables, IAmazonDynamoDB dynamoDb)
+    {
+        App = app;
+        ApiGateway = apiGateway;
+        EventBridge = eventBridge;
+        Tables = tables;
+        _dynamoDb = dynamoDb;
+    }
+
+    public LambdaApp App { get; }
+
+    public ApiGatewayManagementFake ApiGateway { get; }
+
+    public EventBridgeFake EventBridge { get; }
+
+    public DynamoDbTableNames Tables { get; }
+
+    public IChatStore Store => App.Services.GetRequiredService<IChatStore>();
+
+    public static async Task<AwsLambdaStack> StartAsync()
+    {
+        var apiGateway = new ApiGatewayManagementFake();
+        var eventBridge = new EventBridgeFake();
+        var tables = Dynalite.UniqueTableNames();
+        var settings = AwsModeApp.Settings(apiGateway, eventBridge);
+        settings["Chat:Store"] = "DynamoDb";
+        settings["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
+        settings["Chat:DynamoDb:MessagesTable"] = tables.Messages;
+        settings["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
+        settings["Chat:DynamoDb:CreateTables"] = "true";
+        var app = await LambdaApp.StartAsync(testEndpoints: false, settings,
+            services => services.AddSingleton(AwsTestCredentials.Identity));
+        return new AwsLambdaStack(app, apiGateway, eventBridge, tables, await Dynalite.CreateClientAsync());
+    }
+
+    /// <summary>API Gateway's <c>$connect</c> for a new guest session: the room and token in the query, as the page sends them.</summary>
+    public async Task<string> ConnectAsync(string connectionId, string userName, string room = "lobby")
+    {
+        var session = await ApiGatewayWebSocketTests.CreateSessionAsync(App, userName);
+        var result = await App.InvokeAsync(Events.WebSocketConnect(connectionId,
+            new Dictionary<string, string> { ["room"] = room, ["token"] = session.Token }));
+        Assert.Equal(200, result.Proxy.StatusCode);
+        return session.UserId;
+    }
+
+    /// <summary>API Gateway's MESSAGE event for a frame the client sent on <paramref name="routeKey"/>.</summary>
+    public async Task SendAsync(string connectionId, object frame, string routeKey)
+    {
+        var result = await App.InvokeAsync(Events.WebSocketMessage(connectionId, routeKey, JsonSerializer.Serialize(frame)));
+        Assert.Equal(200, result.Proxy.StatusCode);
+    }
+
+    /// <summary>The room's connection ids as the workflow reads them: the ByRoom index, page by page.</summary>
+    public async Task<IReadOnlyList<string>> RoomConnectionIdsAsync(string room)
+    {
+        var ids = new List<string>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await _dynamoDb.QueryAsync(new QueryRequest
+            {
+                TableName = Tables.Connections,
+                IndexName = C.ByRoomIndex,
+                KeyConditionExpression = "#room = :room",
+                ExpressionAttributeNames = new() { ["#room"] = C.ByRoomPartitionKey },
+                ExpressionAttributeValues = new() { [":room"] = new AttributeValue { S = room } },
+                ProjectionExpression = C.PartitionKey,
+                ExclusiveStartKey = start,
+            });
+            ids.AddRange(page.Items.Select(item => item[C.PartitionKey].S));
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return ids;
+    }
+
+    /// <summary>
+    /// Plays the workflow for one room event put on the bus: reads the room's connections from
+    /// the ByRoom index and invokes the function directly with the delivery payload (one batch).
+    /// Returns the function's answer, <c>{delivered, gone, failed}</c>.
+    /// </summary>
+    public async Task<JsonElement> DeliverAsync(PutEvent roomEvent)
+    {
+        var detail = roomEvent.Detail;
+        var connectionIds = await RoomConnectionIdsAsync(detail.GetProperty("room").GetString()!);
+        var payload = new Dictionary<string, object?>
+        {
+            ["chatDemo"] = "deliver",
+            ["room"] = detail.GetProperty("room"),
+            ["frame"] = detail.GetProperty("frame"),
+            ["exceptConnectionId"] = detail.GetProperty("exceptConnectionId"),
+            ["connectionIds"] = connectionIds,
+        };
+        var result = await App.InvokeAsync(JsonSerializer.Serialize(payload));
+        Assert.False(result.IsError, $"the delivery invocation failed: {result.ErrorType}: {result.Text}");
+        return result.Json;
+    }
+
+    /// <summary>Room events put on the bus, with the given kind.</summary>
+    public IReadOnlyList<PutEvent> Published(string kind) =>
+        EventBridge.Events.Where(e => e.Detail.GetProperty("kind").GetString() == kind).ToList();
+
+    /// <summary>Frames of the given type that PostToConnection accepted for the connection.</summary>
+    public IReadOnlyList<JsonElement> Received(string connectionId, string type) =>
+        ApiGateway.Received(connectionId).Select(f => JsonDocument.Parse(f).RootElement.Clone())
+            .Where(f => f.GetProperty("type").GetString() == type)
+            .ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        _dynamoDb.Dispose();
+        Assert.Empty(ApiGateway.SignatureFailures);
+        Assert.Empty(EventBridge.SignatureFailures);
+        await ApiGateway.DisposeAsync();
+        await EventBridge.DisposeAsync();
+    }
+}
