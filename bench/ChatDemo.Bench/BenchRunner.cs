@@ -23,6 +23,7 @@ public static class BenchRunner
         var servers = Option(args, "--servers")?.Split(',') ?? ServerLauncher.All;
         if (Option(args, "--rates") is { } rates) settings = settings with { Rates = rates.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() };
         if (Option(args, "--connections") is { } connections) settings = settings with { RoomConnections = int.Parse(connections, CultureInfo.InvariantCulture) };
+        ServerLauncher.ChatDemoDllOverride = Option(args, "--chatdemo-dll");
         var outDir = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), settings.Mode == "full" ? "docs/benchmarks" : "artifacts/bench");
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -51,7 +52,7 @@ public static class BenchRunner
                 // Warm up (JIT, pools) with a small room, then count what the rest of the room costs at rest.
                 var warm = settings.Senders * 3;
                 await load.ConnectAsync(warm, settings.Senders, FanOutWorkload.ReceiveBufferBytes, ct);
-                await new FanOutWorkload(settings with { Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
+                await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
                 memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, warm, settings.RoomConnections, settings.Senders, ct));
                 fanOut.AddRange(await new FanOutWorkload(settings).RunAsync(server, target, load, stats, ct));
                 if (args.Contains("--verbose")) Console.WriteLine(server.Output);
@@ -70,7 +71,7 @@ public static class BenchRunner
                     await using var load = new RoomLoad(target, stats);
                     var warm = settings.Senders * 3;
                     await load.ConnectAsync(warm, settings.Senders, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
-                    await new FanOutWorkload(settings with { Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
+                    await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
                     var previous = warm;
                     foreach (var step in settings.IdleConnectionCounts.Order())
                     {

@@ -25,10 +25,10 @@ public sealed class FanOutWorkload(BenchSettings settings)
             var result = await RunStepAsync(server, target, load, stats, rate, reconnected, cancellationToken);
             results.Add(result);
             Console.WriteLine(
-                $"  {result.Server,-8} {rate,5} msg/s: {result.DeliveriesPerSecond,9:N0} deliveries/s, {result.DeliveredRatio,7:P2} delivered, " +
+                $"  {(settings.Mode == "warm-up" ? "(warm-up) " : "")}{result.Server,-8} {rate,5} msg/s: {result.DeliveriesPerSecond,9:N0} deliveries/s, {result.DeliveredRatio,7:P2} delivered, " +
                 $"p50 {result.P50Ms,8:N1} ms, p99 {result.P99Ms,8:N1} ms, p99.9 {result.P999Ms,8:N1} ms, server CPU {result.ServerCpuCores:N2} cores, sent {result.Sent}, acks {result.Acked}, errors {result.Errors}, connections {result.Connections}" +
                 (result.Sustainable ? "" : "  (not sustainable)"));
-            if (!result.Sustainable) break;
+            if (!result.Sustainable && settings.Mode != "warm-up") break;
             await Task.Delay(500, cancellationToken);
         }
         return results;

@@ -14,6 +14,9 @@ public static class ServerLauncher
     /// send rate limit is raised: the bench's ten senders each send up to a hundred messages a second,
     /// far over the protocol's default of 10 a second. A fixed signing key, Development environment.
     /// </summary>
+    /// <summary>Another build of ChatDemo.Web to measure instead (<c>--chatdemo-dll</c>), e.g. the one before an optimisation.</summary>
+    public static string? ChatDemoDllOverride { get; set; }
+
     public static async Task<(ServerProcess Server, IBenchTarget Target)> StartAsync(string name, CancellationToken cancellationToken)
     {
         var port = ServerProcess.FreePort();
@@ -22,7 +25,7 @@ public static class ServerLauncher
         {
             case "chatdemo":
             {
-                var dll = ChatDemoWebDll();
+                var dll = ChatDemoDllOverride is { } other ? Path.GetFullPath(other) : ChatDemoWebDll();
                 var data = Directory.CreateTempSubdirectory("chatdemo-bench-");
                 env["ASPNETCORE_ENVIRONMENT"] = "Development";
                 env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
