@@ -14,7 +14,7 @@ public static class BenchRunner
     private static readonly BenchSettings Quick = new("quick", [50, 100, 200, 300, 500], StepSeconds: 3, DrainSeconds: 3,
         RoomConnections: 1000, Senders: 10, IdleConnectionCounts: []);
 
-    private static readonly BenchSettings Full = new("full", [50, 100, 200, 300, 400, 500, 700, 1000, 1500, 2000], StepSeconds: 6, DrainSeconds: 6,
+    private static readonly BenchSettings Full = new("full", [50, 100, 200, 300, 400, 500, 700, 1000, 1500, 2000], StepSeconds: 5, DrainSeconds: 5,
         RoomConnections: 1000, Senders: 10, IdleConnectionCounts: [1000, 10000]);
 
     public static async Task<int> RunAsync(string[] args)
