@@ -5,7 +5,7 @@ using ChatDemo.Bench.Servers;
 namespace ChatDemo.Bench;
 
 /// <summary>
-/// <c>profile SERVER --connections N [--rate R] [--seconds S]</c>: starts one server, opens N connections in
+/// <c>profile SERVER --connections N [--rate R] [--seconds S] [--chatdemo-dll PATH]</c>: starts one server, opens N connections in
 /// the room, optionally drives R msg/s, and holds for S seconds while printing the server's pid, so
 /// that dotnet-gcdump / dotnet-counters / dotnet-trace can be pointed at it.
 /// </summary>
@@ -18,6 +18,7 @@ public static class ProfileHarness
         var connections = Int("--connections", 1000);
         var rate = Int("--rate", 0);
         var seconds = Int("--seconds", 60);
+        if (Array.IndexOf(args, "--chatdemo-dll") is var dll and >= 0 && dll + 1 < args.Length) ServerLauncher.ChatDemoDllOverride = args[dll + 1];
 
         var (server, target) = await ServerLauncher.StartAsync(name, CancellationToken.None);
         await using (server)
