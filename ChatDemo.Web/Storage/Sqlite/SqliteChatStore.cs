@@ -12,6 +12,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
+    private AppendStatements? _appendStatements;
 
     public SqliteChatStore(string databasePath)
     {
@@ -45,62 +46,99 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
     }
 
     public Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
-        WriteAsync(message, static (connection, m) =>
-        {
-            using var transaction = connection.BeginTransaction();
-            var existing = FindBySenderAndClientId(connection, transaction, m);
-            if (existing is not null)
-            {
-                transaction.Commit();
-                return new AppendResult(existing, Duplicate: true);
-            }
+        WriteAsync((Store: this, Message: message), static (connection, s) => s.Store.Append(connection, s.Message), cancellationToken);
 
-            using var next = connection.CreateCommand();
-            next.Transaction = transaction;
-            next.CommandText = """
+    // The send path: its three statements are prepared once on the writer connection and reused,
+    // rather than parsed and planned again for every message.
+    private AppendResult Append(SqliteConnection connection, NewMessage m)
+    {
+        var statements = _appendStatements ??= new AppendStatements(connection);
+        using var transaction = connection.BeginTransaction();
+        var existing = statements.FindExisting(transaction, m);
+        if (existing is not null)
+        {
+            transaction.Commit();
+            return new AppendResult(existing, Duplicate: true);
+        }
+        var seq = statements.NextSeq(transaction, m.Room);
+        statements.Insert(transaction, m, seq);
+        transaction.Commit();
+        return new AppendResult(
+            new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
+            Duplicate: false);
+    }
+
+    /// <summary><see cref="AppendMessageAsync"/>'s statements, bound to one writer connection.</summary>
+    private sealed class AppendStatements : IDisposable
+    {
+        private readonly SqliteCommand _find;
+        private readonly SqliteCommand _nextSeq;
+        private readonly SqliteCommand _insert;
+
+        public AppendStatements(SqliteConnection writer)
+        {
+            _find = Command(writer, $"""
+                SELECT {MessageColumns} FROM messages
+                WHERE room = $room AND sender_id = $sid AND client_message_id = $cid
+                """, "$room", "$sid", "$cid");
+            _nextSeq = Command(writer, """
                 INSERT INTO rooms (room, last_seq) VALUES ($room, 1)
                 ON CONFLICT (room) DO UPDATE SET last_seq = last_seq + 1
                 RETURNING last_seq
-                """;
-            next.Parameters.AddWithValue("$room", m.Room);
-            var seq = (long)next.ExecuteScalar()!;
-
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
+                """, "$room");
+            _insert = Command(writer, """
                 INSERT INTO messages (room, seq, id, client_message_id, sender_id, sender_name, text, sent_at, expires_at)
                 VALUES ($room, $seq, $id, $cid, $sid, $sname, $text, $sent, $expires)
-                """;
-            insert.Parameters.AddWithValue("$room", m.Room);
-            insert.Parameters.AddWithValue("$seq", seq);
-            insert.Parameters.AddWithValue("$id", m.Id);
-            insert.Parameters.AddWithValue("$cid", m.ClientMessageId);
-            insert.Parameters.AddWithValue("$sid", m.Sender.Id);
-            insert.Parameters.AddWithValue("$sname", m.Sender.Name);
-            insert.Parameters.AddWithValue("$text", m.Text);
-            insert.Parameters.AddWithValue("$sent", m.SentAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$expires", m.ExpiresAt.ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-            transaction.Commit();
+                """, "$room", "$seq", "$id", "$cid", "$sid", "$sname", "$text", "$sent", "$expires");
+        }
 
-            return new AppendResult(
-                new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
-                Duplicate: false);
-        }, cancellationToken);
+        public ChatMessage? FindExisting(SqliteTransaction transaction, NewMessage m)
+        {
+            _find.Transaction = transaction;
+            _find.Parameters["$room"].Value = m.Room;
+            _find.Parameters["$sid"].Value = m.Sender.Id;
+            _find.Parameters["$cid"].Value = m.ClientMessageId;
+            using var reader = _find.ExecuteReader();
+            return reader.Read() ? ReadMessage(reader) : null;
+        }
 
-    private static ChatMessage? FindBySenderAndClientId(SqliteConnection connection, SqliteTransaction transaction, NewMessage m)
-    {
-        using var find = connection.CreateCommand();
-        find.Transaction = transaction;
-        find.CommandText = $"""
-            SELECT {MessageColumns} FROM messages
-            WHERE room = $room AND sender_id = $sid AND client_message_id = $cid
-            """;
-        find.Parameters.AddWithValue("$room", m.Room);
-        find.Parameters.AddWithValue("$sid", m.Sender.Id);
-        find.Parameters.AddWithValue("$cid", m.ClientMessageId);
-        using var reader = find.ExecuteReader();
-        return reader.Read() ? ReadMessage(reader) : null;
+        public long NextSeq(SqliteTransaction transaction, string room)
+        {
+            _nextSeq.Transaction = transaction;
+            _nextSeq.Parameters["$room"].Value = room;
+            return (long)_nextSeq.ExecuteScalar()!;
+        }
+
+        public void Insert(SqliteTransaction transaction, NewMessage m, long seq)
+        {
+            _insert.Transaction = transaction;
+            var p = _insert.Parameters;
+            p["$room"].Value = m.Room;
+            p["$seq"].Value = seq;
+            p["$id"].Value = m.Id;
+            p["$cid"].Value = m.ClientMessageId;
+            p["$sid"].Value = m.Sender.Id;
+            p["$sname"].Value = m.Sender.Name;
+            p["$text"].Value = m.Text;
+            p["$sent"].Value = m.SentAt.ToUnixTimeMilliseconds();
+            p["$expires"].Value = m.ExpiresAt.ToUnixTimeMilliseconds();
+            _insert.ExecuteNonQuery();
+        }
+
+        private static SqliteCommand Command(SqliteConnection writer, string sql, params string[] parameters)
+        {
+            var command = writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            return command;
+        }
+
+        public void Dispose()
+        {
+            _find.Dispose();
+            _nextSeq.Dispose();
+            _insert.Dispose();
+        }
     }
 
     public async Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken)
@@ -295,6 +333,8 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
     private async Task<SqliteConnection> GetWriterAsync(CancellationToken cancellationToken)
     {
         if (_writer is { State: System.Data.ConnectionState.Open }) return _writer;
+        _appendStatements?.Dispose();
+        _appendStatements = null;
         _writer?.Dispose();
         var writer = new SqliteConnection(_connectionString);
         await writer.OpenAsync(cancellationToken);
@@ -321,6 +361,8 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
         await _writeGate.WaitAsync();
         try
         {
+            _appendStatements?.Dispose();
+            _appendStatements = null;
             if (_writer is not null) await _writer.DisposeAsync();
             _writer = null;
         }

@@ -1,0 +1,76 @@
+using ChatDemo.Bench.Clients;
+
+namespace ChatDemo.Bench.Servers;
+
+/// <summary>Starts each of the three servers in its own process and builds the matching client.</summary>
+public static class ServerLauncher
+{
+    public const string Room = "bench";
+
+    public static readonly string[] All = ["raw", "signalr", "chatdemo"];
+
+    /// <summary>
+    /// ChatDemo as users run it (SQLite store on, in a temporary file), except that the per-connection
+    /// send rate limit is raised: the bench's ten senders each send up to a hundred messages a second,
+    /// far over the protocol's default of 10 a second. A fixed signing key, Development environment.
+    /// </summary>
+    /// <summary>Another build of ChatDemo.Web to measure instead (<c>--chatdemo-dll</c>), e.g. the one before an optimisation.</summary>
+    public static string? ChatDemoDllOverride { get; set; }
+
+    public static async Task<(ServerProcess Server, IBenchTarget Target)> StartAsync(string name, CancellationToken cancellationToken)
+    {
+        var port = ServerProcess.FreePort();
+        var env = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+        switch (name)
+        {
+            case "chatdemo":
+            {
+                var dll = ChatDemoDllOverride is { } other ? Path.GetFullPath(other) : ChatDemoWebDll();
+                var data = Directory.CreateTempSubdirectory("chatdemo-bench-");
+                env["ASPNETCORE_ENVIRONMENT"] = "Development";
+                env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+                env["Chat__Sqlite__Path"] = Path.Combine(data.FullName, "chatdemo.db");
+                env["Chat__Sessions__SigningKey"] = "bench-only-signing-key-0123456789abcdef";
+                env["Chat__Limits__SendBurst"] = "100000";
+                env["Chat__Limits__SendPerSecond"] = "100000";
+                env["Chat__Limits__MaxConnections"] = "20000";
+                var server = await ServerProcess.StartAsync("dotnet", [dll], env, port, Path.GetDirectoryName(dll)!,
+                    () => data.Delete(recursive: true), cancellationToken);
+                return (server, new ChatDemoTarget(server.BaseUri, Room));
+            }
+            case "raw" or "signalr":
+            {
+                var (fileName, args) = SelfCommand(["server", name, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                var server = await ServerProcess.StartAsync(fileName, args, env, port, AppContext.BaseDirectory, null, cancellationToken);
+                return (server, name == "raw" ? new RawTarget(server.BaseUri) : new SignalRTarget(server.BaseUri, Room));
+            }
+            default:
+                throw new ArgumentException($"unknown server {name}", nameof(name));
+        }
+    }
+
+    /// <summary>This same program, whether started through its apphost or as <c>dotnet ChatDemo.Bench.dll</c>.</summary>
+    private static (string FileName, string[] Args) SelfCommand(string[] args)
+    {
+        var process = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? (process, [typeof(ServerLauncher).Assembly.Location, .. args])
+            : (process, args);
+    }
+
+    /// <summary>ChatDemo.Web built in the bench's own configuration (the project reference builds it first).</summary>
+    private static string ChatDemoWebDll()
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var dll = Path.Combine(dir.FullName, "ChatDemo.Web", "bin", configuration, "net10.0", "ChatDemo.Web.dll");
+            if (File.Exists(dll)) return dll;
+        }
+        throw new FileNotFoundException($"ChatDemo.Web.dll ({configuration}) not found above {AppContext.BaseDirectory}; build the bench with dotnet run --project bench/ChatDemo.Bench");
+    }
+}
