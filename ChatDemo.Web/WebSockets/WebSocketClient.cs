@@ -69,7 +69,9 @@ public sealed class WebSocketClient
     private void Drop(WebSocketCloseStatus status, string reason)
     {
         Close(status, reason);
-        _abortSending.Cancel();
+        // Asynchronously: a drop happens inside a room's publish, which must not run the aborted
+        // socket's continuations (and the connection's removal from that room) on its own thread.
+        _ = _abortSending.CancelAsync();
     }
 
     /// <summary>Runs the connection until either side closes it or it breaks.</summary>
