@@ -122,13 +122,8 @@ public sealed class ReconnectingTests(BrowserFixture browser)
     [Fact]
     public async Task AMessageThatNeverReachedTheServerSurvivesAReloadAndIsDeliveredOnce()
     {
-        await using var app = await ChatApp.StartAsync();
-        await using var bob = await ChatPage.OpenAsync(browser.Browser, app);
-        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
-        var link = new SocketLink(alice.Context);
-        await link.InstallAsync();
-        await bob.JoinAsync("Bob");
-        await alice.JoinAsync("Alice");
+        await using var room = await BobAndLinkedAliceAsync();
+        var (bob, alice, link) = (room.Bob, room.Alice, room.Link);
 
         link.Mode = LinkMode.SwallowEverything;
         await alice.Page.ReloadAsync();
@@ -149,13 +144,8 @@ public sealed class ReconnectingTests(BrowserFixture browser)
     [Fact]
     public async Task AMessageWhoseAckWasLostIsShownOnceAfterAReload()
     {
-        await using var app = await ChatApp.StartAsync();
-        await using var bob = await ChatPage.OpenAsync(browser.Browser, app);
-        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
-        var link = new SocketLink(alice.Context);
-        await link.InstallAsync();
-        await bob.JoinAsync("Bob");
-        await alice.JoinAsync("Alice");
+        await using var room = await BobAndLinkedAliceAsync();
+        var (bob, alice, link) = (room.Bob, room.Alice, room.Link);
 
         link.Mode = LinkMode.DropServerFrames;
         await alice.Page.ReloadAsync();
@@ -173,7 +163,7 @@ public sealed class ReconnectingTests(BrowserFixture browser)
         await Expect(alice.Sent("next")).ToHaveCountAsync(1);
         await Expect(alice.Messages).ToHaveCountAsync(2);
         await Expect(bob.Messages).ToHaveCountAsync(2);
-        var history = await app.GetJsonAsync("/api/rooms/lobby/messages");
+        var history = await room.App.GetJsonAsync("/api/rooms/lobby/messages");
         Assert.Equal(2, history.GetProperty("messages").GetArrayLength());
     }
 
@@ -290,5 +280,28 @@ public sealed class ReconnectingTests(BrowserFixture browser)
                     break;
             }
         });
+    }
+
+    /// <summary>Bob and Alice joined in one app, with Alice's socket passing through a <see cref="SocketLink"/>.</summary>
+    private async Task<LinkedRoom> BobAndLinkedAliceAsync()
+    {
+        var app = await ChatApp.StartAsync();
+        var bob = await ChatPage.OpenAsync(browser.Browser, app);
+        var alice = await ChatPage.OpenAsync(browser.Browser, app);
+        var link = new SocketLink(alice.Context);
+        await link.InstallAsync();
+        await bob.JoinAsync("Bob");
+        await alice.JoinAsync("Alice");
+        return new LinkedRoom(app, bob, alice, link);
+    }
+
+    private sealed record LinkedRoom(ChatApp App, ChatPage Bob, ChatPage Alice, SocketLink Link) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Alice.DisposeAsync();
+            await Bob.DisposeAsync();
+            await App.DisposeAsync();
+        }
     }
 }
