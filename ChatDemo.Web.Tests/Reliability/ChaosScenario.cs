@@ -114,7 +114,7 @@ public static class ChaosScenario
                 }
             }
             foreach (var sender in senders) sent.AddRange(await sender);
-            foreach (var (_, client) in clients) await client.WaitUntilAllAckedAsync(settings.SettleTimeout);
+            await WaitForAllAsync(clients.Select(c => c.Client.WaitUntilAllAckedAsync(settings.SettleTimeout)));
 
             return await CheckAsync(app, settings, rooms, clients, sent, aborts, restarts, stopwatch);
         }
@@ -161,7 +161,7 @@ public static class ChaosScenario
         var holding = clients.Select(c => c.Client.WaitUntilHoldsAsync(histories[c.Client.Room].Select(m => m.Seq).ToArray(), settings.SettleTimeout));
         try
         {
-            await Task.WhenAll(holding);
+            await WaitForAllAsync(holding);
         }
         catch (TimeoutException)
         {
@@ -189,6 +189,24 @@ public static class ChaosScenario
             DuplicateAcks: clients.Sum(c => c.Client.DuplicateAcks),
             Violations: clients.SelectMany(c => c.Client.Violations).ToArray(),
             Elapsed: stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Waits for every client; when some time out, says which (all of them: one room's clients
+    /// stalling together points at the server, one client alone at that client).
+    /// </summary>
+    private static async Task WaitForAllAsync(IEnumerable<Task> waits)
+    {
+        var all = waits.ToArray();
+        try
+        {
+            await Task.WhenAll(all);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(string.Join(Environment.NewLine,
+                all.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!.Message)));
+        }
     }
 
     /// <summary>A room's whole history, oldest first, paging with <c>after</c>.</summary>

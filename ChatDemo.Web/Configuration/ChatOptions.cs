@@ -63,6 +63,13 @@ public sealed class DynamoDbOptions
     public string MessagesTable { get; set; } = "ChatMessages";
     public string ConnectionsTable { get; set; } = "ChatConnections";
     public bool CreateTables { get; set; }
+
+    /// <summary>
+    /// How long one store operation (up to four DynamoDB requests, retries included) may take
+    /// before it is abandoned. The SDK puts no deadline on async calls, and a send waits inside its
+    /// room's lock: without one, a request that never gets an answer stalls the whole room.
+    /// </summary>
+    public int CallTimeoutSeconds { get; set; } = 10;
 }
 
 public sealed class EventBridgeOptions

@@ -33,7 +33,11 @@ public static class StorageServiceCollectionExtensions
             // No retention sweeper: DynamoDB's TTL expires messages.
             services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
             services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
-            services.AddSingleton<IChatStore, DynamoDbChatStore>();
+            services.AddSingleton<IChatStore>(sp => new DynamoDbChatStore(
+                sp.GetRequiredService<IAmazonDynamoDB>(),
+                sp.GetRequiredService<DynamoDbTableNames>(),
+                sp.GetRequiredService<ILogger<DynamoDbChatStore>>(),
+                TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
             services.AddHostedService<DynamoDbTablesInitializer>();
         }
         return services;

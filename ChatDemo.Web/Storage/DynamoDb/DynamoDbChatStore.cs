@@ -6,37 +6,64 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 /// <summary>
 /// The AWS store: messages and connections in two DynamoDB tables (<see cref="DynamoDbTables"/>),
 /// correct without transactions (docs/dynamodb.md). Message expiry is DynamoDB's TTL, so this
-/// store deletes nothing on a timer.
+/// store deletes nothing on a timer. Every operation has a deadline (<c>Chat__DynamoDb__CallTimeoutSeconds</c>):
+/// the SDK sets none on async calls, and a request that never got an answer once held a send's
+/// room lock until the chaos test gave up (docs/reliability.md). Past the deadline the operation
+/// fails with a <see cref="TimeoutException"/> and the caller's usual error path runs (an
+/// <c>internal</c> error frame, which clients answer by re-sending).
 /// </summary>
-public sealed class DynamoDbChatStore(IAmazonDynamoDB client, DynamoDbTableNames tables, ILogger<DynamoDbChatStore> logger) : IChatStore
+public sealed class DynamoDbChatStore(IAmazonDynamoDB client, DynamoDbTableNames tables, ILogger<DynamoDbChatStore> logger, TimeSpan? callTimeout = null) : IChatStore
 {
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+
     private readonly DynamoDbMessageLog _messages = new(client, tables.Messages);
     private readonly DynamoDbConnectionTable _connections = new(client, tables.Connections, logger);
+    private readonly TimeSpan _callTimeout = callTimeout ?? DefaultCallTimeout;
 
     public Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
-        _messages.AppendAsync(message, cancellationToken);
+        WithDeadline(token => _messages.AppendAsync(message, token), cancellationToken);
 
     public Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken) =>
-        _messages.GetPageAsync(room, query, cancellationToken);
+        WithDeadline(token => _messages.GetPageAsync(room, query, token), cancellationToken);
 
     public Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken) =>
-        _connections.AddAsync(connection, cancellationToken);
+        WithDeadline(token => _connections.AddAsync(connection, token), cancellationToken);
 
     public Task<RemovedConnection?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
-        _connections.RemoveAsync(connectionId, cancellationToken);
+        WithDeadline(token => _connections.RemoveAsync(connectionId, token), cancellationToken);
 
     public Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
-        _connections.GetAsync(connectionId, cancellationToken);
+        WithDeadline(token => _connections.GetAsync(connectionId, token), cancellationToken);
 
     public Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken) =>
-        _connections.ListRoomAsync(room, cancellationToken);
+        WithDeadline(token => _connections.ListRoomAsync(room, token), cancellationToken);
 
     public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) =>
-        _connections.GetPresenceAsync(room, cancellationToken);
+        WithDeadline(token => _connections.GetPresenceAsync(room, token), cancellationToken);
 
+    // No deadline: a start-up sweep of many stale connections may rightly take longer, and it
+    // holds no room lock.
     public Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken) =>
         _connections.RemoveStaleAsync(connectedBefore, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_messages.CheckHealthAsync(cancellationToken), _connections.CheckHealthAsync(cancellationToken));
+        WithDeadline(async token =>
+        {
+            await Task.WhenAll(_messages.CheckHealthAsync(token), _connections.CheckHealthAsync(token));
+            return true;
+        }, cancellationToken);
+
+    private async Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_callTimeout);
+        try
+        {
+            return await operation(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"DynamoDB did not answer within {_callTimeout.TotalSeconds:0.#} s (Chat__DynamoDb__CallTimeoutSeconds).");
+        }
+    }
 }
