@@ -26,11 +26,16 @@ public static class SwaggerExtensions
     /// <summary>The OpenAPI document at <c>/swagger/v1/swagger.json</c> and Swagger UI at <c>/swagger</c>.</summary>
     public static WebApplication UseChatSwagger(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(ui =>
+        // Only /swagger requests pass through Swashbuckle's (async) middleware; every other one,
+        // a WebSocket held open for hours included, skips it instead of keeping its state alive.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "ChatDemo API v1");
-            ui.DocumentTitle = "ChatDemo API";
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(ui =>
+            {
+                ui.SwaggerEndpoint("/swagger/v1/swagger.json", "ChatDemo API v1");
+                ui.DocumentTitle = "ChatDemo API";
+            });
         });
         return app;
     }

@@ -8,7 +8,9 @@ public static class PageExtensions
 {
     public static WebApplication UseChatPage(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        // Not async: a WebSocket request stays inside every async middleware for the whole life
+        // of its connection, and each one keeps a state machine per connection.
+        app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
@@ -19,7 +21,7 @@ public static class PageExtensions
                 headers.ContentSecurityPolicy = ContentSecurityPolicy(options.WebSocketUrl);
                 headers.XFrameOptions = "DENY";
             }
-            await next(context);
+            return next(context);
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
