@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 
@@ -14,9 +13,9 @@ namespace ChatDemo.Web.WebSockets;
 public sealed class WebSocketClient
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan FaultedCloseLinger = TimeSpan.FromMilliseconds(500);
 
-    private readonly Channel<ReadOnlyMemory<byte>> _outbox =
-        Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FrameOutbox _outbox = new();
     private readonly CancellationTokenSource _abortSending = new();
     private readonly CancellationTokenSource _closeDeadline = new();
     private readonly ConnectionLimitOptions _limits;
@@ -48,7 +47,7 @@ public sealed class WebSocketClient
             Drop(WebSocketCloseStatus.PolicyViolation, "send queue full: the client is not reading");
             return false;
         }
-        return _outbox.Writer.TryWrite(frame);
+        return _outbox.TryWrite(frame);
     }
 
     /// <summary>Closes after the frames already queued have been sent.</summary>
@@ -60,7 +59,7 @@ public sealed class WebSocketClient
             _closeStatus = status;
             _closeReason = reason;
         }
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
         // The peer has a few seconds to answer the close; then its socket is cut.
         _closeDeadline.CancelAfter(CloseHandshakeTimeout);
     }
@@ -91,6 +90,13 @@ public sealed class WebSocketClient
             // The peer went away without a close handshake, or did not answer ours; or it broke the
             // WebSocket protocol (a text frame that is not UTF-8) and the socket sent its close code.
             if (socket.State == WebSocketState.CloseSent) await AwaitPeerCloseAsync(socket);
+            else if (e is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted })
+            {
+                // .NET wrote its close (1007, 1002) and then marked the socket aborted, so there is
+                // no handshake to wait for. Ending the request at once could reset the TCP
+                // connection before that close frame is out, and the peer would never learn why.
+                await Task.Delay(FaultedCloseLinger, CancellationToken.None);
+            }
         }
         finally
         {
@@ -104,6 +110,11 @@ public sealed class WebSocketClient
         }
     }
 
+    /// <summary>
+    /// Reads frames one at a time and hands each to the chat logic. An idle connection holds no
+    /// buffer: it waits for the next frame with a zero-byte read and rents one only once data is
+    /// there (4 KB per connection otherwise, most of them idle most of the time).
+    /// </summary>
     private async Task ReceiveLoopAsync(
         WebSocket socket,
         Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
@@ -111,14 +122,16 @@ public sealed class WebSocketClient
         CancellationToken requestAborted)
     {
         var maxFrame = _limits.MaxFrameBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        while (true)
         {
-            while (true)
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveCancellation);
+            if (IsClose(result)) return;
+
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
             {
                 var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                while (!result.EndOfMessage)
                 {
                     if (length == buffer.Length)
                     {
@@ -128,19 +141,14 @@ public sealed class WebSocketClient
                         buffer = larger;
                     }
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), receiveCancellation);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        // The client's close, or its answer to ours: reply with the same code.
-                        Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
-                        return;
-                    }
+                    if (IsClose(result)) return;
                     length += result.Count;
                     if (length > maxFrame)
                     {
                         Close(WebSocketCloseStatus.MessageTooBig, $"frame larger than {maxFrame} bytes");
                         length = 0; // keep reading (and discarding) until the peer's close arrives
                     }
-                } while (!result.EndOfMessage);
+                }
 
                 if (_closeStatus is not null) continue;
 
@@ -148,10 +156,18 @@ public sealed class WebSocketClient
                 if (await handleFrame(Client, frame, requestAborted) == FrameOutcome.CloseForFlooding)
                     Close(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded repeatedly");
             }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        finally
+
+        // The client's close, or its answer to ours: reply with the same code.
+        bool IsClose(ValueWebSocketReceiveResult received)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (received.MessageType != WebSocketMessageType.Close) return false;
+            Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
+            return true;
         }
     }
 
@@ -179,11 +195,15 @@ public sealed class WebSocketClient
     {
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(_abortSending.Token))
+            // A drop completes the outbox and cancels _abortSending: queued frames are discarded.
+            while (await _outbox.WaitToReadAsync() && !_abortSending.IsCancellationRequested)
             {
-                Interlocked.Decrement(ref _queuedFrames);
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortSending.Token);
+                while (!_abortSending.IsCancellationRequested && _outbox.TryRead(out var frame))
+                {
+                    Interlocked.Decrement(ref _queuedFrames);
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortSending.Token);
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
