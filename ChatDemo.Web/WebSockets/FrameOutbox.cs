@@ -7,14 +7,18 @@ namespace ChatDemo.Web.WebSockets;
 /// send loop). It replaces an unbounded <c>Channel</c>, whose empty state alone — a 32-slot
 /// segment and two pre-allocated reader operations — cost about 1.3 KB per idle connection.
 /// Bounds are enforced by <see cref="WebSocketClient"/>, which counts frames and bytes.
+/// A waiting reader is woken through the thread pool's global queue: one room event wakes
+/// every member's reader, and queueing those wake-ups locally (as a value-task source that runs
+/// continuations asynchronously does) would leave the publishing thread to run them all.
 /// </summary>
-internal sealed class FrameOutbox : IValueTaskSource<bool>
+internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     // After a burst the queue's array keeps its size; above this it is trimmed once drained.
     private const int KeptCapacity = 16;
 
     private readonly Queue<ReadOnlyMemory<byte>> _frames = new();
-    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _signal;
+    private bool _wakeResult;
     private int _highWater;
     private bool _readerWaiting;
     private bool _completed;
@@ -29,8 +33,9 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>
             _highWater = Math.Max(_highWater, _frames.Count);
             if (!_readerWaiting) return true;
             _readerWaiting = false;
+            _wakeResult = true;
         }
-        _signal.SetResult(true);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return true;
     }
 
@@ -43,8 +48,9 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>
             _completed = true;
             if (!_readerWaiting) return;
             _readerWaiting = false;
+            _wakeResult = false;
         }
-        _signal.SetResult(false);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     public bool TryRead(out ReadOnlyMemory<byte> frame)
@@ -73,6 +79,8 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>
             return new ValueTask<bool>(this, _signal.Version);
         }
     }
+
+    void IThreadPoolWorkItem.Execute() => _signal.SetResult(_wakeResult);
 
     bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
 
