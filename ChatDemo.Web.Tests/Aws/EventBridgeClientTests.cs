@@ -78,25 +78,16 @@ public sealed class EventBridgeClientTests : IAsyncLifetime
         Assert.Single(_fake.Requests);
     }
 
-    [Fact]
-    public async Task AThrottlingExceptionIsRetriedUntilTheEventsAreAccepted()
+    [Theory]
+    [InlineData(3, 400, "ThrottlingException", "Rate exceeded")]
+    [InlineData(2, 500, "InternalException", "oops")]
+    public async Task AThrottlingOrServerErrorIsRetriedUntilTheEventsAreAccepted(int failures, int status, string errorType, string message)
     {
-        _fake.FailRequests(3, 400, "ThrottlingException", "Rate exceeded");
+        _fake.FailRequests(failures, status, errorType, message);
 
         await _client.PutEventsAsync([Entry(1)], CancellationToken.None);
 
-        Assert.Equal(4, _fake.Calls.Count);
-        Assert.Single(_fake.Events);
-    }
-
-    [Fact]
-    public async Task AServerErrorIsRetriedUntilTheEventsAreAccepted()
-    {
-        _fake.FailRequests(2, 500, "InternalException", "oops");
-
-        await _client.PutEventsAsync([Entry(1)], CancellationToken.None);
-
-        Assert.Equal(3, _fake.Calls.Count);
+        Assert.Equal(failures + 1, _fake.Calls.Count);
         Assert.Single(_fake.Events);
     }
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using ChatDemo.Bench.Load;
 
@@ -29,7 +28,7 @@ public sealed class ChatDemoTarget(Uri baseUri, string room) : IBenchTarget
     public async Task<IBenchSender> ConnectSenderAsync(int index, DeliveryStats stats, CancellationToken cancellationToken)
     {
         var token = await CreateSessionAsync($"bench sender {index}", cancellationToken);
-        return new Sender(await LeanSocket.ConnectAsync(SocketUri(token), stats, 4096, cancellationToken));
+        return new SendMessageSender(await LeanSocket.ConnectAsync(SocketUri(token), stats, 4096, cancellationToken));
     }
 
     private Uri SocketUri(string token) =>
@@ -41,16 +40,5 @@ public sealed class ChatDemoTarget(Uri baseUri, string room) : IBenchTarget
         response.EnsureSuccessStatusCode();
         using var session = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return session.RootElement.GetProperty("token").GetString()!;
-    }
-
-    private sealed class Sender(LeanSocket socket) : IBenchSender
-    {
-        public bool IsOpen => socket.IsOpen;
-
-        public Task SendAsync(string clientMessageId, string text, CancellationToken cancellationToken) =>
-            socket.SendAsync(Encoding.UTF8.GetBytes(
-                $$"""{"action":"sendMessage","clientMessageId":"{{clientMessageId}}","text":"{{text}}"}"""), cancellationToken);
-
-        public ValueTask DisposeAsync() => socket.DisposeAsync();
     }
 }

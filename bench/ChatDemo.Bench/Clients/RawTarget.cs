@@ -1,4 +1,3 @@
-using System.Text;
 using ChatDemo.Bench.Load;
 
 namespace ChatDemo.Bench.Clients;
@@ -16,16 +15,5 @@ public sealed class RawTarget(Uri baseUri) : IBenchTarget
         LeanSocket.ConnectAsync(_socketUri, stats, receiveBufferBytes, cancellationToken);
 
     public async Task<IBenchSender> ConnectSenderAsync(int index, DeliveryStats stats, CancellationToken cancellationToken) =>
-        new Sender(await LeanSocket.ConnectAsync(_socketUri, stats, 4096, cancellationToken));
-
-    private sealed class Sender(LeanSocket socket) : IBenchSender
-    {
-        public bool IsOpen => socket.IsOpen;
-
-        public Task SendAsync(string clientMessageId, string text, CancellationToken cancellationToken) =>
-            socket.SendAsync(Encoding.UTF8.GetBytes(
-                $$"""{"action":"sendMessage","clientMessageId":"{{clientMessageId}}","text":"{{text}}"}"""), cancellationToken);
-
-        public ValueTask DisposeAsync() => socket.DisposeAsync();
-    }
+        new SendMessageSender(await LeanSocket.ConnectAsync(_socketUri, stats, 4096, cancellationToken));
 }
