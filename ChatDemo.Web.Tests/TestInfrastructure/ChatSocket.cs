@@ -121,6 +121,21 @@ public sealed class ChatSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the first frame of the type that matches among those already received (everything
+    /// before the frame a <see cref="WaitForAsync"/> returned has been); never waits.
+    /// </summary>
+    public bool TryTake(string type, Func<JsonElement, bool> match)
+    {
+        lock (_received)
+        {
+            var index = _received.FindIndex(f => f.GetProperty("type").GetString() == type && match(f));
+            if (index < 0) return false;
+            _received.RemoveAt(index);
+            return true;
+        }
+    }
+
     /// <summary>Frames not yet taken plus every frame that arrives within <paramref name="window"/>; all are taken.</summary>
     public async Task<List<JsonElement>> CollectAsync(TimeSpan window)
     {
