@@ -40,7 +40,7 @@ var app = builder.Build();
 app.UseChatErrors();
 app.UseChatPage();
 app.UseChatSwagger();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.UseChatWebSockets();
 
 app.MapSessions();
 app.MapHistory();

@@ -14,9 +14,11 @@ public sealed class FrameOutboxTests
         Assert.True(outbox.TryWrite(B));
 
         Assert.True(await outbox.WaitToReadAsync());
-        Assert.True(outbox.TryRead(out var first));
-        Assert.True(outbox.TryRead(out var second));
-        Assert.False(outbox.TryRead(out _));
+        Assert.True(outbox.TryRead(out var first, out var moreAfterFirst));
+        Assert.True(moreAfterFirst);
+        Assert.True(outbox.TryRead(out var second, out var moreAfterSecond));
+        Assert.False(moreAfterSecond);
+        Assert.False(outbox.TryRead(out _, out _));
         Assert.Equal("ab", $"{(char)first.Span[0]}{(char)second.Span[0]}");
     }
 
@@ -31,7 +33,7 @@ public sealed class FrameOutboxTests
         outbox.TryWrite(A);
 
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(outbox.TryRead(out _));
+        Assert.True(outbox.TryRead(out _, out _));
     }
 
     [Fact]
@@ -43,7 +45,7 @@ public sealed class FrameOutboxTests
 
         Assert.False(outbox.TryWrite(B));
         Assert.True(await outbox.WaitToReadAsync());
-        Assert.True(outbox.TryRead(out _));
+        Assert.True(outbox.TryRead(out _, out _));
         Assert.False(await outbox.WaitToReadAsync());
     }
 
@@ -68,7 +70,7 @@ public sealed class FrameOutboxTests
             var count = 0;
             while (await outbox.WaitToReadAsync())
             {
-                while (outbox.TryRead(out _)) count++;
+                while (outbox.TryRead(out _, out _)) count++;
             }
             return count;
         });

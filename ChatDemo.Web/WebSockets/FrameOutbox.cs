@@ -53,11 +53,14 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    public bool TryRead(out ReadOnlyMemory<byte> frame)
+    /// <summary>Takes the next frame; <paramref name="more"/> says whether others are queued behind it.</summary>
+    public bool TryRead(out ReadOnlyMemory<byte> frame, out bool more)
     {
         lock (_frames)
         {
-            if (_frames.TryDequeue(out frame)) return true;
+            var read = _frames.TryDequeue(out frame);
+            more = _frames.Count > 0;
+            if (read) return true;
             if (_highWater > KeptCapacity)
             {
                 _frames.TrimExcess();

@@ -14,6 +14,7 @@ public sealed class WebSocketClient
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FaultedCloseLinger = TimeSpan.FromMilliseconds(500);
+    private const int MaxCoalescedBytes = 64 * 1024;
 
     private readonly FrameOutbox _outbox = new();
     private readonly CancellationTokenSource _abortSending = new();
@@ -73,13 +74,17 @@ public sealed class WebSocketClient
         _ = _abortSending.CancelAsync();
     }
 
-    /// <summary>Runs the connection until either side closes it or it breaks.</summary>
-    public async Task RunAsync(
+    /// <summary>
+    /// Runs the connection until either side closes it or it breaks. <paramref name="coalescing"/>
+    /// is the stream under <paramref name="socket"/> when the server's upgrade went through one.
+    /// </summary>
+    internal async Task RunAsync(
         WebSocket socket,
+        CoalescingStream? coalescing,
         Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
         CancellationToken requestAborted)
     {
-        var sending = SendLoopAsync(socket);
+        var sending = SendLoopAsync(socket, coalescing);
         using var receiveCancellation = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closeDeadline.Token);
         try
         {
@@ -191,17 +196,19 @@ public sealed class WebSocketClient
     // Protocol v1 is JSON text frames; a binary frame is answered like any other non-JSON input.
     private static readonly ReadOnlyMemory<byte> BinaryFrame = new byte[] { 0 };
 
-    private async Task SendLoopAsync(WebSocket socket)
+    private async Task SendLoopAsync(WebSocket socket, CoalescingStream? coalescing)
     {
         try
         {
             // A drop completes the outbox and cancels _abortSending: queued frames are discarded.
             while (await _outbox.WaitToReadAsync() && !_abortSending.IsCancellationRequested)
             {
-                while (!_abortSending.IsCancellationRequested && _outbox.TryRead(out var frame))
+                while (!_abortSending.IsCancellationRequested && _outbox.TryRead(out var frame, out var more))
                 {
                     Interlocked.Decrement(ref _queuedFrames);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    // A backlog leaves in writes of up to MaxCoalescedBytes; the last frame releases them.
+                    if (coalescing is not null) coalescing.Holding = more && coalescing.HeldBytes + frame.Length < MaxCoalescedBytes;
                     await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortSending.Token);
                 }
             }
@@ -210,6 +217,7 @@ public sealed class WebSocketClient
         {
             // Dropped or broken; the close below says why when it can still be written.
         }
+        if (coalescing is not null) coalescing.Holding = false; // the close frame takes anything still held with it
         await SendCloseAsync(socket);
     }
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Sessions;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.WebSockets;
@@ -69,7 +70,8 @@ public static class WebSocketEndpoint
             try
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                await client.RunAsync(socket, chat.HandleFrameAsync, context.RequestAborted);
+                var coalescing = (context.Features.Get<IHttpUpgradeFeature>() as CoalescingUpgradeFeature)?.Stream;
+                await client.RunAsync(socket, coalescing, chat.HandleFrameAsync, context.RequestAborted);
             }
             finally
             {

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.FanOut;
 using ChatDemo.Web.Storage;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatDemo.Web.WebSockets;
 
@@ -15,6 +16,22 @@ public static class WebSocketHostingExtensions
         services.AddSingleton<IConnectionSender>(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddHostedService<InProcessConnectionLifetime>();
         return services;
+    }
+
+    /// <summary>
+    /// Accepts WebSockets, each over a <see cref="CoalescingStream"/>. The wrap has to happen before
+    /// the WebSocket middleware, which captures the upgrade feature when a request arrives; it is
+    /// not an async middleware, so nothing of it stays alive for the life of a connection.
+    /// </summary>
+    public static IApplicationBuilder UseChatWebSockets(this IApplicationBuilder app)
+    {
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                context.Features.Set<IHttpUpgradeFeature>(new CoalescingUpgradeFeature(upgrade));
+            return next(context);
+        });
+        return app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
     }
 }
 
