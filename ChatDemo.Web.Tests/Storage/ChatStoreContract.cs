@@ -66,6 +66,28 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABatchIsNumberedInOrderAndKnowsItsOwnDuplicates()
+    {
+        var earlier = await Store.AppendMessageAsync(Message("lobby", Alice, "c-0"), default);
+
+        var results = await Store.AppendMessagesAsync(
+        [
+            Message("lobby", Alice, "c-1", "one"),
+            Message("lobby", Bob, "c-1", "same id, other sender"),
+            Message("lobby", Alice, "c-0", "resend of an earlier one"),
+            Message("lobby", Alice, "c-1", "resend within the batch"),
+            Message("lobby-2", Alice, "c-1", "other room"),
+        ], default);
+
+        Assert.Equal([false, false, true, true, false], results.Select(r => r.Duplicate));
+        Assert.Equal([2L, 3L, 1L, 2L, 1L], results.Select(r => r.Message.Seq));
+        Assert.Equal(earlier.Message, results[2].Message);
+        Assert.Equal("one", results[3].Message.Text);
+        var stored = await Store.GetMessagesAsync("lobby", new HistoryQuery(null, null, 50), default);
+        Assert.Equal(new long[] { 1, 2, 3 }, Seqs(stored));
+    }
+
+    [Fact]
     public async Task EachRoomHasItsOwnSequence()
     {
         await Store.AppendMessageAsync(Message("lobby", Alice, "c-1"), default);

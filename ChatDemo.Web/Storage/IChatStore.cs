@@ -9,12 +9,15 @@ namespace ChatDemo.Web.Storage;
 public interface IChatStore
 {
     /// <summary>
-    /// Stores a message under the room's next <c>seq</c>, unless the same sender already sent
-    /// <see cref="NewMessage.ClientMessageId"/> in that room: then nothing is written and the
-    /// original is returned with <see cref="AppendResult.Duplicate"/> set. Returns only once the
-    /// message is durable.
+    /// Stores each message under the room's next <c>seq</c>, in the order given, unless the same
+    /// sender already sent <see cref="NewMessage.ClientMessageId"/> in that room (earlier in the
+    /// same list included): then nothing is written for it and the original is returned with
+    /// <see cref="AppendResult.Duplicate"/> set. One result per message, in order; returns only
+    /// once they are durable. SQLite writes them in one transaction: all or none. DynamoDB, which has no
+    /// transactions here, writes them one by one: when it throws, the messages before the
+    /// failing one are stored, and their senders' resends are answered as duplicates.
     /// </summary>
-    Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>A page of a room's history in ascending <c>seq</c> (protocol.md section 6).</summary>
     Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken);
@@ -67,3 +70,10 @@ public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMo
 
 /// <summary>A connection that was removed, and whether it was its user's last in the room.</summary>
 public sealed record RemovedConnection(ChatConnection Connection, bool WasLastOfUser);
+
+public static class ChatStoreExtensions
+{
+    /// <summary>One message: <see cref="IChatStore.AppendMessagesAsync"/> with a list of one.</summary>
+    public static async Task<AppendResult> AppendMessageAsync(this IChatStore store, NewMessage message, CancellationToken cancellationToken) =>
+        (await store.AppendMessagesAsync([message], cancellationToken))[0];
+}

@@ -20,8 +20,16 @@ public sealed class DynamoDbChatStore(IAmazonDynamoDB client, DynamoDbTableNames
     private readonly DynamoDbConnectionTable _connections = new(client, tables.Connections, logger);
     private readonly TimeSpan _callTimeout = callTimeout ?? DefaultCallTimeout;
 
-    public Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
-        WithDeadline(token => _messages.AppendAsync(message, token), cancellationToken);
+    public async Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    {
+        var results = new AppendResult[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            results[i] = await WithDeadline(token => _messages.AppendAsync(message, token), cancellationToken);
+        }
+        return results;
+    }
 
     public Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken) =>
         WithDeadline(token => _messages.GetPageAsync(room, query, token), cancellationToken);

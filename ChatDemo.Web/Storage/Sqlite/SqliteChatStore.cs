@@ -45,30 +45,36 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
         }
     }
 
-    public Task<AppendResult> AppendMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
-        WriteAsync((Store: this, Message: message), static (connection, s) => s.Store.Append(connection, s.Message), cancellationToken);
+    public Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
+        WriteAsync((Store: this, Messages: messages), static (connection, s) => s.Store.Append(connection, s.Messages), cancellationToken);
 
     // The send path: its three statements are prepared once on the writer connection and reused,
-    // rather than parsed and planned again for every message.
-    private AppendResult Append(SqliteConnection connection, NewMessage m)
+    // rather than parsed and planned again for every message; a batch shares one transaction
+    // (one WAL commit), which is what lets a busy room write hundreds of messages a second.
+    private IReadOnlyList<AppendResult> Append(SqliteConnection connection, IReadOnlyList<NewMessage> messages)
     {
         var statements = _appendStatements ??= new AppendStatements(connection);
+        var results = new AppendResult[messages.Count];
         using var transaction = connection.BeginTransaction();
-        var existing = statements.FindExisting(transaction, m);
-        if (existing is not null)
+        for (var i = 0; i < messages.Count; i++)
         {
-            transaction.Commit();
-            return new AppendResult(existing, Duplicate: true);
+            var m = messages[i];
+            if (statements.FindExisting(transaction, m) is { } existing)
+            {
+                results[i] = new AppendResult(existing, Duplicate: true);
+                continue;
+            }
+            var seq = statements.NextSeq(transaction, m.Room);
+            statements.Insert(transaction, m, seq);
+            results[i] = new AppendResult(
+                new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
+                Duplicate: false);
         }
-        var seq = statements.NextSeq(transaction, m.Room);
-        statements.Insert(transaction, m, seq);
         transaction.Commit();
-        return new AppendResult(
-            new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
-            Duplicate: false);
+        return results;
     }
 
-    /// <summary><see cref="AppendMessageAsync"/>'s statements, bound to one writer connection.</summary>
+    /// <summary><see cref="AppendMessagesAsync"/>'s statements, bound to one writer connection.</summary>
     private sealed class AppendStatements : IDisposable
     {
         private readonly SqliteCommand _find;
