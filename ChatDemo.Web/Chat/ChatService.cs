@@ -15,6 +15,7 @@ public sealed class ChatService(
     IRoomFanOut fanOut,
     IConnectionSender sender,
     RoomLocks roomLocks,
+    MessageAppender appender,
     TimeProvider time,
     IOptions<ChatOptions> options,
     ILogger<ChatService> logger)
@@ -86,34 +87,16 @@ public sealed class ChatService(
             now, now.AddDays(options.Value.MessageRetentionDays));
 
         AppendResult result;
-        using (await roomLocks.EnterAsync(client.Room, cancellationToken))
+        try
         {
-            try
-            {
-                result = await store.AppendMessageAsync(message, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
-                await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
-                    "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
-                return;
-            }
-
-            if (!result.Duplicate)
-            {
-                try
-                {
-                    await fanOut.PublishAsync(new RoomEvent(client.Room, RoomEventKind.Message, ServerFrames.Message(result.Message)), cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // The message is durable: the sender still gets its ack, and the room's clients
-                    // fetch it from history when the next message shows them the gap (protocol.md 5).
-                    // Answering an error here would make the resend a silent duplicate instead.
-                    ChatLog.PublishFailed(logger, e, client.Room, result.Message.Seq);
-                }
-            }
+            result = await appender.AppendAsync(message);
+        }
+        catch (Exception e)
+        {
+            ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
+            await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
+            return;
         }
 
         if (result.Duplicate) ChatLog.DuplicateSend(logger, client.ConnectionId, client.Room, result.Message.Seq);

@@ -5,6 +5,7 @@ public static class ChatServiceCollectionExtensions
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddSingleton<RoomLocks>();
+        services.AddSingleton<MessageAppender>();
         services.AddSingleton<ChatService>();
         return services;
     }
