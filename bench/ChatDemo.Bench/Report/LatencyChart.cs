@@ -10,7 +10,7 @@ namespace ChatDemo.Bench.Report;
 public static class LatencyChart
 {
     private const int Width = 760, Height = 440, Left = 70, Right = 150, Top = 40, Bottom = 60;
-    private static readonly Dictionary<string, string> Colours = new() { ["raw"] = "#888888", ["signalr"] = "#d9534f", ["chatdemo"] = "#1f77b4" };
+    private static readonly Dictionary<string, string> Colours = new() { ["raw"] = "#888888", ["raw-sized"] = "#2ca02c", ["signalr"] = "#d9534f", ["chatdemo"] = "#1f77b4" };
 
     public static string Render(BenchReport report)
     {

@@ -38,11 +38,12 @@ public static class ServerLauncher
                     () => data.Delete(recursive: true), cancellationToken);
                 return (server, new ChatDemoTarget(server.BaseUri, Room));
             }
-            case "raw" or "signalr":
+            case "raw" or "raw-sized" or "signalr":
             {
-                var (fileName, args) = SelfCommand(["server", name, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                var kind = name == "signalr" ? "signalr" : "raw";
+                var (fileName, args) = SelfCommand(["server", kind, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 var server = await ServerProcess.StartAsync(fileName, args, env, port, AppContext.BaseDirectory, null, cancellationToken);
-                return (server, name == "raw" ? new RawTarget(server.BaseUri) : new SignalRTarget(server.BaseUri, Room));
+                return (server, kind == "raw" ? new RawTarget(server.BaseUri, sized: name == "raw-sized") : new SignalRTarget(server.BaseUri, Room));
             }
             default:
                 throw new ArgumentException($"unknown server {name}", nameof(name));
