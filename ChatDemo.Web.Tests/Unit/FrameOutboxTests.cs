@@ -37,6 +37,28 @@ public sealed class FrameOutboxTests
     }
 
     [Fact]
+    public async Task AWakeLeftToTheWriterHappensOnlyWhenTheWriterWakes()
+    {
+        var outbox = new FrameOutbox();
+        Assert.True(outbox.TryWrite(A, out var wakeWhileNobodyWaits));
+        Assert.False(wakeWhileNobodyWaits);
+        Assert.True(await outbox.WaitToReadAsync());
+        Assert.True(outbox.TryRead(out _, out _));
+
+        var waiting = outbox.WaitToReadAsync().AsTask();
+        Assert.True(outbox.TryWrite(B, out var wake));
+        Assert.True(wake);
+        Assert.True(outbox.TryWrite(A, out var secondWake));
+        Assert.False(secondWake); // one wake per wait
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        outbox.WakeReader();
+
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task CompletingHandsOutWhatIsQueuedThenSaysNoMore()
     {
         var outbox = new FrameOutbox();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using ChatDemo.Web.FanOut;
 
@@ -95,14 +96,18 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
 
         public void Publish(RoomEvent roomEvent)
         {
+            WebSocketClient[]? toWake = null;
+            var count = 0;
             lock (_members)
             {
                 foreach (var member in _members)
                 {
                     // Enqueueing never waits: a member whose queue is full is dropped, not waited on.
-                    if (member.ConnectionId != roomEvent.ExceptConnectionId) member.TryEnqueue(roomEvent.Frame);
+                    if (member.ConnectionId != roomEvent.ExceptConnectionId && member.EnqueueDeferringWake(roomEvent.Frame))
+                        (toWake ??= ArrayPool<WebSocketClient>.Shared.Rent(_members.Count))[count++] = member;
                 }
             }
+            if (toWake is not null) SendLoopWakeups.Schedule(toWake, count);
         }
     }
 }

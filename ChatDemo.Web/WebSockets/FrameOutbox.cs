@@ -26,18 +26,34 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
     /// <summary>Queues a frame; false once <see cref="Complete"/> was called.</summary>
     public bool TryWrite(ReadOnlyMemory<byte> frame)
     {
+        if (!TryWrite(frame, out var wake)) return false;
+        if (wake) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return true;
+    }
+
+    /// <summary>
+    /// Queues a frame without waking a waiting reader: <paramref name="wake"/> says the caller must
+    /// call <see cref="WakeReader"/>. A room event wakes its members' readers in a few batches
+    /// rather than one thread-pool work item each.
+    /// </summary>
+    public bool TryWrite(ReadOnlyMemory<byte> frame, out bool wake)
+    {
         lock (_frames)
         {
+            wake = false;
             if (_completed) return false;
             _frames.Enqueue(frame);
             _highWater = Math.Max(_highWater, _frames.Count);
             if (!_readerWaiting) return true;
             _readerWaiting = false;
             _wakeResult = true;
+            wake = true;
+            return true;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        return true;
     }
+
+    /// <summary>Runs the reader woken by <see cref="TryWrite(ReadOnlyMemory{byte}, out bool)"/> on this thread, up to its next wait.</summary>
+    public void WakeReader() => _signal.SetResult(_wakeResult);
 
     /// <summary>No more frames: the reader gets those already queued, then false.</summary>
     public void Complete()
@@ -83,7 +99,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
-    void IThreadPoolWorkItem.Execute() => _signal.SetResult(_wakeResult);
+    void IThreadPoolWorkItem.Execute() => WakeReader();
 
     bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
 

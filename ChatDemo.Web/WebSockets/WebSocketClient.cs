@@ -38,17 +38,25 @@ public sealed class WebSocketClient
     public string Room => Client.Room;
 
     /// <summary>Queues a frame; false (and the connection dropped) when its queue is full.</summary>
-    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame) => HasRoomFor(frame) && _outbox.TryWrite(frame);
+
+    /// <summary>
+    /// Queues a frame and, when its send loop was waiting, returns true instead of waking it: the
+    /// caller then calls <see cref="WakeSendLoop"/>, which runs the send on the caller's thread.
+    /// </summary>
+    internal bool EnqueueDeferringWake(ReadOnlyMemory<byte> frame) =>
+        HasRoomFor(frame) && _outbox.TryWrite(frame, out var wake) && wake;
+
+    internal void WakeSendLoop() => _outbox.WakeReader();
+
+    private bool HasRoomFor(ReadOnlyMemory<byte> frame)
     {
         if (_closeStatus is not null) return false;
         var frames = Interlocked.Increment(ref _queuedFrames);
         var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (frames > _limits.SendQueueFrames || bytes > _limits.SendQueueBytes)
-        {
-            Drop(WebSocketCloseStatus.PolicyViolation, "send queue full: the client is not reading");
-            return false;
-        }
-        return _outbox.TryWrite(frame);
+        if (frames <= _limits.SendQueueFrames && bytes <= _limits.SendQueueBytes) return true;
+        Drop(WebSocketCloseStatus.PolicyViolation, "send queue full: the client is not reading");
+        return false;
     }
 
     /// <summary>Closes after the frames already queued have been sent.</summary>
