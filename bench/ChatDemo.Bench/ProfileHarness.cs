@@ -7,7 +7,8 @@ namespace ChatDemo.Bench;
 /// <summary>
 /// <c>profile SERVER --connections N [--rate R] [--seconds S] [--chatdemo-dll PATH]</c>: starts one server, opens N connections in
 /// the room, optionally drives R msg/s, and holds for S seconds while printing the server's pid, so
-/// that dotnet-gcdump / dotnet-counters / dotnet-trace can be pointed at it.
+/// that dotnet-gcdump / dotnet-counters / dotnet-trace can be pointed at it; ends with the
+/// server's last lines of output (what it logged about drops and errors under the load).
 /// </summary>
 public static class ProfileHarness
 {
@@ -30,6 +31,7 @@ public static class ProfileHarness
             var settings = new BenchSettings("profile", [rate], seconds, 3, connections, 10, []);
             if (rate > 0) await new FanOutWorkload(settings).RunAsync(server, target, load, stats, CancellationToken.None);
             else await Task.Delay(TimeSpan.FromSeconds(seconds));
+            Console.WriteLine($"{name}'s last lines of output:\n{server.Output}");
         }
         return 0;
     }
