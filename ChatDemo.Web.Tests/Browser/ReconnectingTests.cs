@@ -98,6 +98,55 @@ public sealed class ReconnectingTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task TheServerRestartingLosesNothingDoublesNothingAndKeepsWhoYouAre()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
+        await alice.JoinAsync("Alice");
+        var aliceId = await alice.PresenceUsers.First.GetAttributeAsync("data-user-id");
+        var (bobSession, bobBefore) = await app.JoinAsync("Bob");
+        await using (bobBefore)
+        {
+            await alice.SendAsync("before the restart");
+            await Expect(alice.Sent("before the restart")).ToHaveCountAsync(1);
+            await bobBefore.SendMessageAsync("b-1", "bob before the restart");
+            await bobBefore.WaitForAsync("ack");
+            await Expect(alice.Messages).ToHaveCountAsync(2);
+
+            await app.StopAsync();
+        }
+
+        // Down: the page says so and keeps what is typed meanwhile.
+        await Expect(alice.Status).ToHaveAttributeAsync("data-state", "reconnecting");
+        await alice.SendAsync("while the server was down");
+        await Expect(alice.Message("while the server was down")).ToHaveAttributeAsync("data-status", "pending");
+
+        await app.StartAgainAsync();
+        await using var bobAfter = await app.ConnectAsync(bobSession);
+        await bobAfter.SendMessageAsync("b-2", "bob after the restart");
+        await bobAfter.WaitForAsync("ack");
+
+        // The page finds the server again by itself, with the same session, sends what was pending
+        // once and catches up on what it missed.
+        await alice.ExpectConnectedAsync();
+        await Expect(alice.Sent("while the server was down")).ToHaveCountAsync(1);
+        await Expect(alice.Sent("bob after the restart")).ToHaveCountAsync(1);
+        await alice.Page.WaitForTimeoutAsync(1000);
+        // Which of the two new messages took seq 3 depends on how soon the page came back; the
+        // page shows exactly the room's history, in seq order, each message once.
+        var history = (await app.GetJsonAsync("/api/rooms/lobby/messages")).GetProperty("messages").EnumerateArray().ToArray();
+        var historyTexts = history.Select(m => m.GetProperty("text").GetString()!).ToArray();
+        Assert.Equal(
+            ["before the restart", "bob after the restart", "bob before the restart", "while the server was down"],
+            historyTexts.Order(StringComparer.Ordinal));
+        await Expect(alice.MessageTexts).ToHaveTextAsync(historyTexts);
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await alice.SeqsAsync());
+        await Expect(alice.PresenceUsers.Filter(new() { HasText = "Alice" })).ToHaveAttributeAsync("data-user-id", aliceId!);
+        Assert.Equal(aliceId, history.Single(m => m.GetProperty("text").GetString() == "while the server was down")
+            .GetProperty("sender").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task ReloadingRejoinsTheSameRoomAsTheSameUser()
     {
         await using var app = await ChatApp.StartAsync();

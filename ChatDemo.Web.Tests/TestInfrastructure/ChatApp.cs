@@ -31,10 +31,15 @@ public sealed class ChatApp : IAsyncDisposable
     {
         _settings = settings;
         _configureHost = configureHost;
-        _factory = Start(settings, configureHost, out var baseUri);
+        _factory = Start(settings, configureHost, AnyLoopbackPort, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
+
+    // UseKestrel(0) on a WithWebHostBuilder-derived factory loses its port (the parent's
+    // CreateHost reads the parent's unset port) and Kestrel falls back to localhost:5000,
+    // which parallel tests then fight over. A dynamic loopback port is asked for instead.
+    private const string AnyLoopbackPort = "http://127.0.0.1:0";
 
     public Uri BaseUri { get; private set; }
 
@@ -102,7 +107,7 @@ public sealed class ChatApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        _factory = Start(_settings, _configureHost, out var baseUri);
+        _factory = Start(_settings, _configureHost, AnyLoopbackPort, out var baseUri);
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = BaseUri };
     }
@@ -110,15 +115,34 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>Stops the app gracefully (as on SIGTERM) and waits until it has stopped.</summary>
     public async Task StopAsync() => await _factory.DisposeAsync();
 
-    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost, out Uri baseUri)
+    /// <summary>
+    /// Starts the app that <see cref="StopAsync"/> stopped again, on the same data, settings and
+    /// address — as a restarted server comes back — so that pages and clients already pointed at it
+    /// find it again by themselves.
+    /// </summary>
+    public async Task StartAgainAsync()
+    {
+        // The port was free a moment ago; an outgoing connection of a parallel test may hold it briefly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _factory = Start(_settings, _configureHost, BaseUri.GetLeftPart(UriPartial.Authority), out _);
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static WebApplicationFactory<Program> Start(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost, string url, out Uri baseUri)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
-            // UseKestrel(0) on a WithWebHostBuilder-derived factory loses its port (the parent's
-            // CreateHost reads the parent's unset port) and Kestrel falls back to localhost:5000,
-            // which parallel tests then fight over. A dynamic loopback port is asked for here.
-            web.UseUrls("http://127.0.0.1:0");
+            web.UseUrls(url);
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             configureHost?.Invoke(web);
         });
