@@ -34,7 +34,14 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         }
         if (_heldLength == 0) return inner.WriteAsync(buffer, cancellationToken);
         Hold(buffer.Span);
-        return WriteHeldAsync(cancellationToken);
+        var write = inner.WriteAsync(_held.AsMemory(0, _heldLength), cancellationToken);
+        // Kestrel's upgraded stream has copied the bytes into its output pipe by the time WriteAsync
+        // returns (UpgradedStreamTests pins this), so the buffer goes back to the pool now rather
+        // than when a flush waiting on a slow reader completes: with a thousand connections behind
+        // at once, buffers held that long outnumbered the shared pool, and each miss allocated
+        // 16–128 KB afresh — at saturation ~100–200 MB of large-object heap.
+        ReturnHeld();
+        return write;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -97,18 +104,6 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         }
         bytes.CopyTo(_held.AsSpan(_heldLength));
         _heldLength = needed;
-    }
-
-    private async ValueTask WriteHeldAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await inner.WriteAsync(_held.AsMemory(0, _heldLength), cancellationToken);
-        }
-        finally
-        {
-            ReturnHeld();
-        }
     }
 
     private void ReturnHeld()
