@@ -1,9 +1,10 @@
 using System.Text;
+using ChatDemo.Web.Tests.TestInfrastructure;
 
 namespace ChatDemo.Web.Tests.Aws;
 
 /// <summary>
-/// One case of the AWS SigV4 test suite in <c>../shared/fixtures/sigv4/</c> (see its SOURCES.md):
+/// One case of the AWS SigV4 test suite in <c>Fixtures/sigv4/</c> (where it came from: its SOURCES.md):
 /// the raw request and the expected canonical request, string to sign and Authorization.
 /// </summary>
 public sealed record SigV4SuiteCase(string Name, ReceivedRequest Request, string CanonicalRequest, string StringToSign, string Authorization)
@@ -34,22 +35,8 @@ public sealed record SigV4SuiteCase(string Name, ReceivedRequest Request, string
         return new SigV4SuiteCase(name, ParseRequest(Read(".req")), Read(".creq"), Read(".sts"), Read(".authz"));
     }
 
-    /// <summary>
-    /// <c>shared/fixtures/sigv4</c> beside the repository (<c>../shared</c> from the folder holding
-    /// ChatDemo.sln), or beside an ancestor of it for a worktree; the test fails when it is missing.
-    /// </summary>
-    public static string SigV4SuiteFolder()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ChatDemo.sln"))) root = root.Parent;
-        if (root is null) throw new InvalidOperationException($"ChatDemo.sln not found above {AppContext.BaseDirectory}");
-        for (var folder = root.Parent; folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "shared", "fixtures", "sigv4");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new InvalidOperationException($"The SigV4 test suite is missing: expected ../shared/fixtures/sigv4 beside {root.FullName}.");
-    }
+    /// <summary>The suite's folder, copied beside the test assembly from <c>Fixtures/sigv4</c>.</summary>
+    public static string SigV4SuiteFolder() => Fixtures.Folder("sigv4");
 
     /// <summary>Parses a suite .req: request line, <c>Name:value</c> header lines, a blank line, the body.</summary>
     private static ReceivedRequest ParseRequest(string raw)

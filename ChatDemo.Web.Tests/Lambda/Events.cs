@@ -1,17 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatDemo.Web.Tests.TestInfrastructure;
 
 namespace ChatDemo.Web.Tests.Lambda;
 
 /// <summary>
-/// The recorded events in <c>../shared/fixtures/aws-events/</c> (beside the repository, as CI lays
-/// it out) and events built in their image for the cases the recordings do not cover.
+/// The recorded events in <c>Fixtures/aws-events/</c> (where each came from: its SOURCES.md) and
+/// events built in their image for the cases the recordings do not cover.
 /// </summary>
 public static class Events
 {
-    /// <summary>The fixture folder: <c>shared/</c> beside the repository, or beside one of its parent folders
-    /// (a git worktree sits one level further down than a clone).</summary>
-    public static string FixtureFolder { get; } = FindFixtureFolder();
+    /// <summary>The fixture folder, copied beside the test assembly.</summary>
+    public static string FixtureFolder { get; } = Fixtures.Folder("aws-events");
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(FixtureFolder, name));
 
@@ -97,18 +97,4 @@ public static class Events
 
     private static JsonObject Object(IDictionary<string, string> values) =>
         new(values.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)));
-
-    private static string FindFixtureFolder()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ChatDemo.sln")))
-            directory = directory.Parent;
-        for (var candidate = directory?.Parent; candidate is not null; candidate = candidate.Parent)
-        {
-            var folder = Path.Combine(candidate.FullName, "shared", "fixtures", "aws-events");
-            if (Directory.Exists(folder)) return folder;
-        }
-        throw new InvalidOperationException(
-            "The recorded AWS events are missing: expected ../shared/fixtures/aws-events/ beside the repository (CI lays shared/ there).");
-    }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ChatDemo.Web.Tests.Lambda;
 
 /// <summary>
-/// Every recorded event in <c>../shared/fixtures/aws-events/</c> replayed through the adapter
+/// Every recorded event in <c>Fixtures/aws-events/</c> replayed through the adapter
 /// against the emulated Runtime API: status, headers, body and the base64 flag. HTTP events reach
 /// the test echo (the recordings' paths are not the app's); WebSocket events reach the real routes.
 /// </summary>
