@@ -1,22 +1,50 @@
 #!/usr/bin/env bash
-# The test command of the README. Installs what the suite needs on a fresh machine (the Node
-# tools in package.json, Debian's Chromium), runs every test project, and ends with one line:
+# The test command of the README. Installs what the suite needs on a fresh machine (Node.js and
+# the Node tools in package.json, a Chromium), runs every test project, and ends with one line:
 # "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# What the suite needs besides the .NET SDK: Node 20+ with npm (dynalite, asl-validator,
+# aws-local-stepfunctions) and a Chromium (browser tests). Installed with apt-get where that is
+# possible (root on Debian/Ubuntu); otherwise the run stops here, saying what to install.
+can_apt() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; }
+apt_updated=
+apt_install() {
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need() { echo "!! $1" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+command -v dotnet >/dev/null 2>&1 || need "the .NET SDK is missing: install the version global.json names (https://dot.net)"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if can_apt; then
+    echo "== installing Node.js and npm (apt-get install nodejs npm)"
+    apt_install nodejs npm || need "apt-get could not install nodejs and npm: install Node.js 20 or newer with npm"
+  else
+    need "Node.js 20 or newer with npm is missing: install it (Debian/Ubuntu as root: apt-get install nodejs npm)"
+  fi
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || need "Node.js $(node --version) is too old: the test tools need Node.js 20 or newer"
 
 if [ ! -x node_modules/.bin/dynalite ] || [ package.json -nt node_modules/.package-lock.json ]; then
   echo "== installing Node test tools (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing Chromium for the browser tests (apt-get install chromium)"
-  if [ "$(id -u)" -eq 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-      || echo "!! could not install chromium: browser tests will fail with a clear message"
+find_chromium() {
+  if [ -n "${CHATDEMO_CHROMIUM:-}" ]; then [ -x "$CHATDEMO_CHROMIUM" ] && return 0; return 1; fi
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1
+}
+if ! find_chromium; then
+  [ -z "${CHATDEMO_CHROMIUM:-}" ] || need "CHATDEMO_CHROMIUM=$CHATDEMO_CHROMIUM is not an executable"
+  if can_apt; then
+    echo "== installing Chromium for the browser tests (apt-get install chromium)"
+    apt_install chromium || need "apt-get could not install chromium: install a Chromium and set CHATDEMO_CHROMIUM to it"
   else
-    echo "!! chromium is missing and this is not root: run 'sudo apt-get install -y chromium'"
+    need "no Chromium found for the browser tests: install one (Debian/Ubuntu as root: apt-get install chromium) or set CHATDEMO_CHROMIUM to its executable"
   fi
 fi
 

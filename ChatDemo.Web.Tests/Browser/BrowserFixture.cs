@@ -5,11 +5,14 @@ namespace ChatDemo.Web.Tests.Browser;
 /// <summary>
 /// One headless Debian Chromium for every browser test (launching is the slow part); each test
 /// opens its own contexts, which share nothing. Playwright cannot download a browser here, so
-/// the system's Chromium is required and its absence fails every browser test loudly.
+/// a Chromium already on the machine is required and its absence fails every browser test loudly.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Names a Chromium (or Chrome) executable explicitly; otherwise PATH is searched.</summary>
+    public const string ChromiumVariable = "CHATDEMO_CHROMIUM";
+
+    private static readonly string[] ChromiumNames = ["chromium", "chromium-browser", "google-chrome"];
 
     private static readonly string[] ChromiumArgs =
     [
@@ -24,21 +27,40 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException(
-                $"Chromium is missing at {ChromiumPath}: the browser tests need Debian's Chromium. " +
-                "Install it with 'sudo apt-get install -y chromium' (test.sh does this when run as root).");
+        var chromium = FindChromium();
 
         // Generous: two cores are shared by several builds and test runs.
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = chromium,
             Headless = true,
             Args = ChromiumArgs,
             Timeout = 60_000,
         });
+    }
+
+    /// <summary><c>$CHATDEMO_CHROMIUM</c> when set (it must exist), else the first of
+    /// chromium, chromium-browser, google-chrome on PATH.</summary>
+    public static string FindChromium()
+    {
+        var named = Environment.GetEnvironmentVariable(ChromiumVariable);
+        if (!string.IsNullOrWhiteSpace(named))
+            return File.Exists(named)
+                ? named
+                : throw new InvalidOperationException($"{ChromiumVariable} names {named}, which does not exist.");
+
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var name in ChromiumNames)
+            foreach (var folder in path)
+            {
+                var candidate = Path.Combine(folder, name);
+                if (File.Exists(candidate)) return candidate;
+            }
+        throw new InvalidOperationException(
+            $"No Chromium found: the browser tests need one. Set {ChromiumVariable} to its executable, or put one of " +
+            $"{string.Join(", ", ChromiumNames)} on PATH (Debian/Ubuntu: 'sudo apt-get install -y chromium'; test.sh does this when run as root).");
     }
 
     public async Task DisposeAsync()
