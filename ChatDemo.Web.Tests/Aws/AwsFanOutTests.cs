@@ -88,6 +88,41 @@ public sealed class AwsFanOutTests
         Assert.Equal(["pong", "error"], frames);
     }
 
+    [Theory]
+    [InlineData("ping")]
+    [InlineData("dance")]
+    [InlineData("sendMessage")]
+    public async Task ASenderWhoseOwnAnswerGets410IsRemovedAndAnnouncedOfflineWhenItWasTheirLastConnection(string action)
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+        await aws.ConnectAsync("bob-1=", "Bob");
+        aws.ApiGateway.Gone["alice-1="] = true;
+
+        // The pong, the error for an unknown action, the ack: each is a PostToConnection.
+        await aws.SendFrameAsync(alice, new { action, clientMessageId = "c-1", text = "hi" });
+
+        Assert.Null(await aws.Store.GetConnectionAsync("alice-1=", CancellationToken.None));
+        Assert.NotNull(await aws.Store.GetConnectionAsync("bob-1=", CancellationToken.None));
+        var offline = Assert.Single(aws.Published("presence"), e => e.Detail.GetProperty("frame").GetProperty("status").GetString() == "offline");
+        Assert.Equal("Alice", offline.Detail.GetProperty("frame").GetProperty("user").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task ASenderWithAnotherConnectionWhoseAnswerGets410IsRemovedWithoutBeingAnnouncedOffline()
+    {
+        await using var aws = await AwsModeApp.StartAsync();
+        var alice = await aws.ConnectAsync("alice-1=", "Alice");
+        await aws.ConnectAsync("alice-2=", "Alice");
+        aws.ApiGateway.Gone["alice-1="] = true;
+
+        await aws.SendFrameAsync(alice, new { action = "ping" });
+
+        Assert.Null(await aws.Store.GetConnectionAsync("alice-1=", CancellationToken.None));
+        Assert.NotNull(await aws.Store.GetConnectionAsync("alice-2=", CancellationToken.None));
+        Assert.DoesNotContain(aws.Published("presence"), e => e.Detail.GetProperty("frame").GetProperty("status").GetString() == "offline");
+    }
+
     [Fact]
     public async Task AStartInAwsModeKeepsTheConnectionsRecordedByEarlierInstances()
     {

@@ -108,6 +108,13 @@ public sealed class ChatService(
             new RoomEvent(room, RoomEventKind.Presence, ServerFrames.Presence(room, user, online, ChatTime.Truncate(time.GetUtcNow()))),
             cancellationToken);
 
-    private async Task ReplyAsync(ChatClient client, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        await sender.SendAsync(client.ConnectionId, frame, cancellationToken);
+    /// <summary>
+    /// Answers the sender. A sender found gone while answering (410 on AWS) is forgotten exactly as
+    /// the delivery path forgets one, so that its user is not left listed online.
+    /// </summary>
+    private async Task ReplyAsync(ChatClient client, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (!await sender.SendAsync(client.ConnectionId, frame, cancellationToken))
+            await DisconnectAsync(client.ConnectionId, cancellationToken);
+    }
 }
