@@ -6,7 +6,7 @@ namespace ChatDemo.Web.Tests.Browser;
 
 /// <summary>
 /// One person's tab: its own browser context (own localStorage, own network switch) on the
-/// page, driven only through page.md's data-testid hooks.
+/// page, driven only through the data-testid hooks listed in docs/chat-page.md.
 /// </summary>
 public sealed class ChatPage : IAsyncDisposable
 {

@@ -9,7 +9,7 @@ namespace ChatDemo.Web.Tests.Infra;
 /// <summary>The function's environment in infra/template.yaml against the app's configuration contract.</summary>
 public sealed class FunctionSettingsTests
 {
-    // The settings the app needs in AWS mode (architecture.md, "Configuration contract").
+    // The settings the app needs in AWS mode (README.md, "Configuration", describes each).
     private static readonly string[] AwsModeSettings =
     [
         "Chat__Store", "Chat__DynamoDb__MessagesTable", "Chat__DynamoDb__ConnectionsTable", "Chat__FanOut",

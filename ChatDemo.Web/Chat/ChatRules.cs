@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ChatDemo.Web.Chat;
 
-/// <summary>The input rules of protocol.md, in one place for REST, WebSocket and AWS routes alike.</summary>
+/// <summary>The input rules of docs/protocol.md (sections 1–3), in one place for REST, WebSocket and AWS routes alike.</summary>
 public static class ChatRules
 {
     public const int MaxNameLength = 32;

@@ -1,8 +1,8 @@
 namespace ChatDemo.Web.Configuration;
 
 /// <summary>
-/// The <c>Chat</c> configuration section: the product's configuration contract
-/// (architecture.md). Environment variables use <c>__</c>, e.g. <c>Chat__Store</c>.
+/// The <c>Chat</c> configuration section: the product's configuration contract, every setting
+/// listed in README.md ("Configuration"). Environment variables use <c>__</c>, e.g. <c>Chat__Store</c>.
 /// </summary>
 public sealed class ChatOptions
 {
@@ -92,7 +92,7 @@ public sealed class SessionOptions
     public int LifetimeHours { get; set; } = 24;
 }
 
-/// <summary>Per-connection limits of Kestrel mode (protocol.md section 5).</summary>
+/// <summary>Per-connection limits of Kestrel mode (docs/protocol.md section 5, "Limits"); on AWS, API Gateway's own apply.</summary>
 public sealed class ConnectionLimitOptions
 {
     /// <summary>Most frames waiting to be written to one connection before it is dropped.</summary>

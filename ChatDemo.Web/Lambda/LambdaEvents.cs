@@ -6,8 +6,8 @@ using Microsoft.Extensions.Primitives;
 namespace ChatDemo.Web.Lambda;
 
 /// <summary>
-/// Tells the events one function receives apart by shape (architecture.md, "The Lambda hosting
-/// adapter") and translates each into the request the pipeline runs. API Gateway shapes are
+/// Tells the events one function receives apart by shape (docs/lambda.md lists them) and
+/// translates each into the request the pipeline runs. API Gateway shapes are
 /// checked first, so no API Gateway event can pass for a direct invocation.
 /// </summary>
 public static class LambdaEvents

@@ -18,7 +18,7 @@ public static class WebSocketEndpoint
             .WithSummary("Open the chat WebSocket (Kestrel mode)")
             .WithDescription("Upgrade with ?room={room}&token={token}. 400 for a missing or bad room or a request that is not " +
                              "a WebSocket upgrade, 401 for a missing, forged or expired token, 403 for a foreign Origin, " +
-                             "503 while the server shuts down or is at its connection limit. Frames are described in protocol.md.")
+                             "503 while the server shuts down or is at its connection limit. Frames are described in docs/protocol.md of the repository.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
