@@ -50,6 +50,31 @@ public sealed class PageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task EveryModuleIsPreloadedAndServedAsJavaScriptThatIsRevalidated()
+    {
+        await using var app = await ChatApp.StartAsync();
+        var html = await app.Http.GetStringAsync("/");
+        var preloaded = System.Text.RegularExpressions.Regex.Matches(html, "<link rel=\"modulepreload\" href=\"([^\"]+)\">")
+            .Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToArray();
+        // Every module beside the app (the copy the app serves), except the entry point itself.
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var modules = Directory.GetFiles(root, "*.mjs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => f != "app.mjs").Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(modules);
+        Assert.Equal(modules, preloaded);
+
+        foreach (var path in modules.Append("app.mjs"))
+        {
+            using var response = await app.Http.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+            Assert.True(response.Headers.ETag is not null, $"{path} has no ETag to revalidate with");
+        }
+    }
+
+    [Fact]
     public async Task TheThemeFollowsTheSystemAndTheTogglesChoiceIsRemembered()
     {
         await using var app = await ChatApp.StartAsync();

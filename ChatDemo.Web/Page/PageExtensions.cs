@@ -24,7 +24,13 @@ public static class PageExtensions
             return next(context);
         });
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // The page is a set of ES modules that must come from the same version: revalidate
+            // each file (a 304 by ETag when unchanged) rather than let a browser's heuristic
+            // freshness mix an old module with a new one after a deployment.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
         return app;
     }
 

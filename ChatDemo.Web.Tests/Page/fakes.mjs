@@ -1,0 +1,83 @@
+// Test doubles for the page's pure modules: a Web Storage, a clock whose time only moves when a
+// test says so, and WebSockets a test opens, feeds and closes by hand.
+
+/** localStorage's interface over a Map; full = true makes every write throw, as a full quota does. */
+export class MemoryStorage {
+  items = new Map();
+  full = false;
+  getItem(key) { return this.items.has(key) ? this.items.get(key) : null; }
+  setItem(key, value) {
+    if (this.full) throw new Error('QuotaExceededError');
+    this.items.set(key, String(value));
+  }
+  removeItem(key) { this.items.delete(key); }
+}
+
+/** Lets promise callbacks (awaits inside the code under test) run. */
+export const settle = () => new Promise(resolve => setImmediate(resolve));
+
+export class FakeClock {
+  now = 0;
+  #timers = new Map();
+  #nextId = 1;
+
+  setTimeout = (callback, ms) => this.#add(callback, ms, null);
+  setInterval = (callback, ms) => this.#add(callback, ms, ms);
+  clearTimeout = id => { this.#timers.delete(id); };
+  clearInterval = id => { this.#timers.delete(id); };
+
+  get pending() { return this.#timers.size; }
+
+  /** Moves time forward, running each timer due on the way (and what its promises do) in order. */
+  async advance(ms) {
+    const end = this.now + ms;
+    for (;;) {
+      const due = [...this.#timers].filter(([, t]) => t.at <= end).sort(([, a], [, b]) => a.at - b.at)[0];
+      if (!due) break;
+      const [id, timer] = due;
+      this.now = timer.at;
+      if (timer.every === null) this.#timers.delete(id);
+      else timer.at += timer.every;
+      timer.callback();
+      await settle();
+    }
+    this.now = end;
+    await settle();
+  }
+
+  #add(callback, ms, every) {
+    const id = this.#nextId++;
+    this.#timers.set(id, { at: this.now + ms, callback, every });
+    return id;
+  }
+}
+
+/** A WebSocket class whose instances are listed in `created`, each opened and fed by the test. */
+export function fakeSockets() {
+  const created = [];
+  class FakeWebSocket extends EventTarget {
+    readyState = 0;
+    sent = [];
+    constructor(url) {
+      super();
+      this.url = new URL(url);
+      created.push(this);
+    }
+    send(data) { this.sent.push(JSON.parse(data)); }
+    close() {
+      if (this.readyState === 3) return;
+      this.readyState = 3;
+      this.dispatchEvent(new Event('close'));
+    }
+    open() {
+      this.readyState = 1;
+      this.dispatchEvent(new Event('open'));
+    }
+    receive(frame) {
+      const event = new Event('message');
+      event.data = typeof frame === 'string' ? frame : JSON.stringify(frame);
+      this.dispatchEvent(event);
+    }
+  }
+  return { WebSocket: FakeWebSocket, created, get last() { return created.at(-1); } };
+}

@@ -1,0 +1,76 @@
+// The REST side of protocol v1: configuration, sessions, history pages and presence.
+
+const TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5_000;
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** The problem+json detail (or title) of a failed response, in words. */
+async function problem(response) {
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = await response.json();
+    message = body.detail || body.title || message;
+  } catch { /* not JSON */ }
+  return new ApiError(message, response.status);
+}
+
+export function roomPath(room, what, query) {
+  const path = `/api/rooms/${encodeURIComponent(room)}/${what}`;
+  return query ? `${path}?${new URLSearchParams(query)}` : path;
+}
+
+/** fetchImpl is the page's fetch, or a recording fake in the unit tests. */
+export function createApi(fetchImpl = (...args) => fetch(...args)) {
+  let config = null;
+
+  async function getJson(path) {
+    const response = await fetchImpl(path, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!response.ok) throw await problem(response);
+    return response.json();
+  }
+
+  return {
+    /** GET /api/config, once per page; a failure is not remembered. */
+    config() {
+      config ??= getJson('/api/config').catch(error => { config = null; throw error; });
+      return config;
+    },
+
+    /** POST /api/sessions: { userId, name, token, expiresAt }. */
+    async createSession(name) {
+      const response = await fetchImpl('/api/sessions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ name }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!response.ok) throw await problem(response);
+      return response.json();
+    },
+
+    /** A history page: query is { limit } and at most one of { before } or { after }. */
+    messages(room, query) {
+      return getJson(roomPath(room, 'messages', query));
+    },
+
+    presence(room) {
+      return getJson(roomPath(room, 'presence'));
+    },
+
+    /** Whether the server answers HTTP at all (a socket refused by a live server means a bad token). */
+    async serverAnswers() {
+      try {
+        const response = await fetchImpl('/api/config', { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+        return response.ok;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,320 @@
+// One joined room: keeps its state, outbox and connection, reads history and presence, and keeps
+// the views in step with what the server says. It reaches the page only through the views.
+
+import { Connection } from './connection.mjs';
+import { Outbox } from './outbox.mjs';
+import { checkText, failureReason, newClientMessageId } from './protocol.mjs';
+import { RoomState } from './room-state.mjs';
+import { isFresh } from './session.mjs';
+
+const HISTORY_PAGE = 50;
+const CATCH_UP_PAGE = 100;
+/** A live message that skips a seq waits this long for the missing one before reading history. */
+const GAP_WAIT_MS = 1000;
+const TYPING_SEND_EVERY_MS = 2_000;
+const TYPING_SHOW_MS = 5_000;
+
+export class ChatRoom {
+  #state;
+  #outbox;
+  #connection;
+  #api;
+  #sessions;
+  #views;
+  #page;
+  #typers = new Map();      // userId -> { name, timer }
+  #gapTimer = null;
+  #lastTypingSent = 0;
+  #left = false;
+
+  /**
+   * @param options.views { header, messages, presence, typing, composer }
+   * @param options.page { baseUrl, isHidden() }
+   * @param options.connection extra Connection options (the unit tests' fake socket and clock)
+   */
+  constructor({ name, session, api, sessions, store, views, page, connection = {} }) {
+    this.#state = new RoomState(name, session);
+    this.#outbox = new Outbox(store, name);
+    this.#api = api;
+    this.#sessions = sessions;
+    this.#views = views;
+    this.#page = page;
+    this.#connection = new Connection({
+      socketUrl: () => this.#socketUrl(),
+      synchronize: () => this.#synchronize(),
+      renewSession: async () => { this.#state.session = await sessions.create(this.#state.session.name); },
+      serverAnswers: () => api.serverAnswers(),
+      outbox: {
+        waiting: () => this.#state.waiting(),
+        textOf: id => {
+          const pending = this.#state.pending.get(id);
+          return pending?.status === 'pending' ? pending.text : null;
+        },
+      },
+      ...connection,
+    });
+    this.#connection.addEventListener('state', event => views.header.showConnection(event.detail));
+    this.#connection.addEventListener('frame', event => this.#onFrame(event.detail));
+  }
+
+  get name() { return this.#state.name; }
+
+  /** Shows the room (with what the outbox still holds) and connects. */
+  enter() {
+    const { header, messages, typing, composer } = this.#views;
+    messages.clear();
+    typing.show([]);
+    header.showRoom(this.name, 0);
+    composer.reset(this.name);
+    for (const entry of this.#outbox.list()) {
+      this.#showPending(entry.clientMessageId, entry.text, entry.failed ? 'failed' : 'pending', entry.failed);
+    }
+    this.#state.presence.set(this.#state.session.userId, this.#state.session.name);
+    this.#renderPresence();
+    this.#renderLoadOlder();
+    this.#connection.start();
+    composer.focus();
+  }
+
+  leave() {
+    this.#left = true;
+    this.#typers.forEach(t => clearTimeout(t.timer));
+    clearTimeout(this.#gapTimer);
+    this.#connection.stop();
+    this.#views.messages.clear();
+    this.#views.presence.show([], null);
+  }
+
+  /** The tab is visible again: nothing unread, and make sure the socket lives. */
+  becameVisible() {
+    this.#state.unread = 0;
+    this.#views.header.showRoom(this.name, 0);
+    this.#connection.reconnectNow();
+  }
+
+  networkBack() { this.#connection.reconnectNow(); }
+
+  networkGone() { this.#connection.wentOffline(); }
+
+  /** The composer's text changed: tell the room, at most every TYPING_SEND_EVERY_MS. */
+  typed(raw) {
+    const now = Date.now();
+    if (raw.trim() && this.#connection.ready && now - this.#lastTypingSent >= TYPING_SEND_EVERY_MS) {
+      this.#lastTypingSent = now;
+      this.#connection.send({ action: 'typing' });
+    }
+  }
+
+  /** Sends what the composer holds; false (and nothing sent) if it is empty or too long. */
+  send(raw) {
+    const { text, sendable } = checkText(raw);
+    if (!sendable) return false;
+    const clientMessageId = newClientMessageId();
+    this.#outbox.put({ clientMessageId, text });
+    this.#showPending(clientMessageId, text);
+    this.#views.messages.scrollToBottom();
+    // The others hide this user's typing line when the message arrives; typing again shows it at once.
+    this.#lastTypingSent = 0;
+    this.#connection.sendMessage(clientMessageId, text);
+    return true;
+  }
+
+  retry(clientMessageId) {
+    const pending = this.#state.pending.get(clientMessageId);
+    if (!pending) return;
+    pending.status = 'pending';
+    this.#views.messages.setStatus(clientMessageId, 'pending');
+    this.#outbox.put({ clientMessageId, text: pending.text });
+    this.#connection.sendMessage(clientMessageId, pending.text);
+  }
+
+  discard(clientMessageId) {
+    if (!this.#state.pending.delete(clientMessageId)) return;
+    this.#views.messages.removePending(clientMessageId);
+    this.#outbox.remove(clientMessageId);
+  }
+
+  async loadOlder() {
+    const state = this.#state;
+    if (state.loadingOlder || state.lowestSeq === null) return;
+    state.loadingOlder = true;
+    this.#renderLoadOlder();
+    try {
+      const page = await this.#api.messages(state.name, { before: state.lowestSeq, limit: HISTORY_PAGE });
+      if (this.#left) return;
+      this.#views.messages.keepPosition(() => page.messages.forEach(m => this.#showMessage(m)));
+      state.hasOlder = page.hasMore && page.messages.length > 0;
+    } catch {
+      // Shown as still available; the person can press it again.
+    } finally {
+      state.loadingOlder = false;
+      if (!this.#left) this.#renderLoadOlder();
+    }
+  }
+
+  #isMe(userId) {
+    return this.#state.isMe(userId, id => this.#sessions.isMine(id));
+  }
+
+  async #socketUrl() {
+    const state = this.#state;
+    if (!isFresh(state.session)) state.session = await this.#sessions.create(state.session.name);
+    const config = await this.#api.config();
+    const url = new URL(config.webSocketUrl, this.#page.baseUrl);
+    url.searchParams.set('room', state.name);
+    url.searchParams.set('token', state.session.token);
+    return url;
+  }
+
+  /** Steps 2 of protocol.md section 7: history after what is held, then presence. */
+  async #synchronize() {
+    await this.#catchUp();
+    const body = await this.#api.presence(this.name);
+    if (this.#left) return;
+    this.#state.setPresence(body.users);
+    this.#renderPresence();
+  }
+
+  /** Reads history after the highest contiguous seq until the server says there is no more. */
+  async #catchUp() {
+    const state = this.#state;
+    if (state.contiguousSeq === null) {
+      const page = await this.#api.messages(state.name, { limit: HISTORY_PAGE });
+      if (this.#left) return;
+      this.#showHistory(page.messages);
+      state.hasOlder = page.hasMore;
+      state.caughtUpTo(page.messages.at(-1)?.seq ?? 0);
+      this.#renderLoadOlder();
+      this.#views.messages.scrollToBottom();
+    }
+    for (;;) {
+      const page = await this.#api.messages(state.name, { after: state.contiguousSeq, limit: CATCH_UP_PAGE });
+      if (this.#left) return;
+      this.#showHistory(page.messages);
+      state.caughtUpTo(page.messages.at(-1)?.seq ?? 0);
+      if (!page.hasMore) break;
+    }
+    state.settleGaps();
+  }
+
+  #showHistory(messages) {
+    this.#views.messages.keepAtBottom(() => messages.forEach(m => this.#showMessage(m)));
+  }
+
+  /** A message from the server (live, history or ack); each id at most once. */
+  #showMessage(message) {
+    const state = this.#state;
+    if (message.room !== undefined && message.room !== state.name) return;
+    if (!state.accept(message)) return;
+    const own = this.#isMe(message.sender.id);
+    const wasPending = own && state.pending.delete(message.clientMessageId);
+    if (wasPending) this.#outbox.remove(message.clientMessageId);
+    this.#views.messages.showConfirmed(message, { own, wasPending });
+    if (!own) this.#clearTyper(message.sender.id);
+  }
+
+  #showPending(clientMessageId, text, status = 'pending', reason = '') {
+    const { session } = this.#state;
+    this.#state.pending.set(clientMessageId, { text, status, reason });
+    this.#views.messages.showPending({ clientMessageId, text, senderName: session.name, status, reason });
+  }
+
+  #onFrame(frame) {
+    if (this.#left) return;
+    switch (frame.type) {
+      case 'message': this.#onLiveMessage(frame); break;
+      case 'ack': this.#onAck(frame); break;
+      case 'presence': this.#onPresence(frame); break;
+      case 'typing': this.#onTyping(frame); break;
+      case 'error': this.#onError(frame); break;
+      default: break; // a newer server's frame this page does not know
+    }
+  }
+
+  #onLiveMessage(message) {
+    const state = this.#state;
+    if (message.room !== undefined && message.room !== state.name) return;
+    const own = this.#isMe(message.sender.id);
+    this.#views.messages.keepAtBottom(() => this.#showMessage(message), own);
+    if (this.#page.isHidden() && !own) {
+      state.unread += 1;
+      this.#views.header.showRoom(state.name, state.unread);
+    }
+    if (state.noteLive(message.seq) === 'gap' && !this.#gapTimer) {
+      // Out of order or lost (possible with AWS fan-out): give it a moment, then ask history once.
+      this.#gapTimer = setTimeout(() => {
+        this.#gapTimer = null;
+        if (!this.#left && this.#connection.ready) this.#catchUp().catch(() => {});
+      }, GAP_WAIT_MS);
+    }
+  }
+
+  #onAck(frame) {
+    const pending = this.#state.pending.get(frame.clientMessageId);
+    if (!pending) return;
+    const { session } = this.#state;
+    this.#views.messages.keepAtBottom(() => this.#showMessage({
+      id: frame.id, seq: frame.seq, sentAt: frame.sentAt, clientMessageId: frame.clientMessageId,
+      text: pending.text, sender: { id: session.userId, name: session.name },
+    }));
+  }
+
+  #onError(frame) {
+    const pending = frame.clientMessageId && this.#state.pending.get(frame.clientMessageId);
+    if (!pending) {
+      console.warn('chat server error', frame.code, frame.message);
+      return;
+    }
+    const reason = failureReason(frame);
+    pending.status = 'failed';
+    pending.reason = reason;
+    this.#views.messages.setStatus(frame.clientMessageId, 'failed', reason);
+    this.#outbox.put({ clientMessageId: frame.clientMessageId, text: pending.text, failed: reason });
+  }
+
+  #onPresence(frame) {
+    if (this.#isMe(frame.user.id)) return;
+    // The server announces a user's first connection only, so an 'online' frame is a real join even
+    // when the presence list (read over REST) already has them; RoomState guards against a repeat.
+    if (frame.status === 'online') {
+      if (this.#state.userOnline(frame.user)) this.#announce(`${frame.user.name} joined`);
+    } else {
+      const known = this.#state.userOffline(frame.user);
+      this.#clearTyper(frame.user.id);
+      if (known) this.#announce(`${frame.user.name} left`);
+    }
+    this.#renderPresence();
+  }
+
+  #announce(text) {
+    this.#views.messages.keepAtBottom(() => this.#views.messages.showSystemLine(text));
+  }
+
+  #onTyping(frame) {
+    if (this.#isMe(frame.user.id)) return;
+    clearTimeout(this.#typers.get(frame.user.id)?.timer);
+    const timer = setTimeout(() => this.#clearTyper(frame.user.id), TYPING_SHOW_MS);
+    this.#typers.set(frame.user.id, { name: frame.user.name, timer });
+    this.#renderTyping();
+  }
+
+  #clearTyper(userId) {
+    const typer = this.#typers.get(userId);
+    if (!typer) return;
+    clearTimeout(typer.timer);
+    this.#typers.delete(userId);
+    this.#renderTyping();
+  }
+
+  #renderTyping() {
+    this.#views.typing.show([...this.#typers.values()].map(t => t.name));
+  }
+
+  #renderPresence() {
+    this.#views.presence.show(this.#state.presenceByName(), this.#state.session.userId);
+  }
+
+  #renderLoadOlder() {
+    this.#views.messages.showLoadOlder(this.#state.hasOlder, this.#state.loadingOlder);
+  }
+}

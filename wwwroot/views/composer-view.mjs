@@ -1,0 +1,55 @@
+// The composer: Enter sends, Shift+Enter is a new line, a counter near the limit, grows with the text.
+
+import { COUNTER_FROM, MAX_TEXT, checkText } from '../modules/protocol.mjs';
+import { byTestId } from './dom.mjs';
+
+export class ComposerView {
+  #form = document.querySelector('#composer-form');
+  #input = byTestId('composer-input');
+  #send = byTestId('send-button');
+  #counter = document.querySelector('#composer-counter');
+
+  /** onSend(text) returns whether it took the text (then the composer empties); onInput(text) on every change. */
+  constructor({ onSend, onInput }) {
+    const send = () => {
+      if (onSend(this.#input.value)) this.#input.value = '';
+      this.update();
+    };
+    this.#input.addEventListener('input', () => {
+      this.update();
+      onInput(this.#input.value);
+    });
+    this.#input.addEventListener('keydown', event => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        send();
+      }
+    });
+    this.#form.addEventListener('submit', event => {
+      event.preventDefault();
+      send();
+      this.#input.focus();
+    });
+  }
+
+  reset(room) {
+    this.#input.value = '';
+    this.#input.placeholder = `Message #${room}`;
+    this.update();
+  }
+
+  focus() {
+    this.#input.focus();
+  }
+
+  update() {
+    const { length, over } = checkText(this.#input.value);
+    this.#counter.textContent = length >= COUNTER_FROM ? `${length} / ${MAX_TEXT}` : '';
+    this.#counter.classList.toggle('over', over);
+    this.#send.disabled = length === 0 || over;
+    this.#input.setAttribute('aria-invalid', String(over));
+    // Grow with the text up to a few lines; the stylesheet caps the height.
+    this.#input.style.height = 'auto';
+    this.#input.style.height = `${this.#input.scrollHeight}px`;
+  }
+}
