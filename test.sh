@@ -70,7 +70,13 @@ CHATDEMO_TEST_STORE=DynamoDb dotnet test ChatDemo.Web.Tests --nologo \
   --logger "trx;LogFilePrefix=dynamodb" --results-directory "$results" \
   --blame-hang-timeout 10m --filter "($on_dynamodb)&Category!=Soak" || status=$?
 
-passed=0; failed=0; skipped=0
+# The page's modules (wwwroot/) have unit tests on Node's own runner; their TAP summary is counted too.
+echo "== page modules: node --test ChatDemo.Web.Tests/Page"
+tap="$results/page.tap"
+node --test --test-reporter=tap ChatDemo.Web.Tests/Page/*.test.mjs > "$tap" || { status=1; grep -A12 '^ *not ok' "$tap" || cat "$tap"; }
+tap_count() { grep -o "^# $1 [0-9]*" "$tap" | grep -o '[0-9]*$' || echo 0; }
+
+passed=$(tap_count pass); failed=$(($(tap_count fail) + $(tap_count cancelled))); skipped=$(($(tap_count skipped) + $(tap_count todo)))
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
