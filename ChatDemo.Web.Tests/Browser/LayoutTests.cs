@@ -40,8 +40,8 @@ public sealed class LayoutTests(BrowserFixture browser)
     }
 
     /// <summary>
-    /// Every visible input, button, select, textarea and link whose box reaches past the left or
-    /// right edge of its parent's content box, or of the card (.join-card, .composer) it sits in,
+    /// Every visible input, button, select, textarea, link and card (.join-card, .composer) whose
+    /// box reaches past the left or right edge of its parent's content box, or of the card it sits in,
     /// described as "control: container by N px". Sideways only: scrolling containers legitimately
     /// hold controls above or below what they show.
     /// </summary>
@@ -60,11 +60,12 @@ public sealed class LayoutTests(BrowserFixture browser)
                 };
               };
               const problems = [];
-              for (const control of document.querySelectorAll('input, button, select, textarea, a')) {
+              // The cards themselves must fit their parents too (the join card once ran past a phone's edges).
+              for (const control of document.querySelectorAll('input, button, select, textarea, a, .join-card, .composer')) {
                 if (!control.checkVisibility()) continue;
                 const box = control.getBoundingClientRect();
                 if (box.width === 0) continue;
-                const containers = [control.parentElement, control.closest('.join-card, .composer')]
+                const containers = [control.parentElement, control.parentElement.closest('.join-card, .composer')]
                   .filter((c, i, all) => c && all.indexOf(c) === i);
                 for (const container of containers) {
                   const inner = contentBox(container);
