@@ -5,8 +5,11 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatDemo.Web.Tests.Browser;
 
 /// <summary>
-/// Renders the README's screenshots from a real conversation: desktop, phone and dark. They are
-/// always rendered and checked; with CHATDEMO_SCREENSHOTS=folder set (for example
+/// Renders the page from a real conversation: the README's three (desktop, phone, dark: the chat
+/// at 1280 px light, 360 px light, 1280 px dark), the rest of the chat view and the join view at
+/// 360, 768 and 1280 px, light and dark (<c>{view}-{width}-{theme}.png</c>), to look at before
+/// shipping a layout change. They are always rendered and checked; with
+/// CHATDEMO_SCREENSHOTS=folder set (for example
 /// <c>CHATDEMO_SCREENSHOTS=$PWD/docs/screenshots dotnet test --filter Category=Screenshots</c>)
 /// they are also written there.
 /// </summary>
@@ -14,18 +17,46 @@ namespace ChatDemo.Web.Tests.Browser;
 [Trait("Category", "Screenshots")]
 public sealed class ScreenshotTests(BrowserFixture browser)
 {
+    private static readonly BrowserNewContextOptions Phone =
+        new() { ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2, Locale = "en-GB" };
+
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
+
+    private static readonly ViewportSize Tablet = new() { Width = 768, Height = 1024 };
+
     [Fact]
-    public async Task TheReadmeScreenshotsRenderFromARealConversation()
+    public async Task TheScreenshotsRenderFromARealConversation()
     {
         var folder = Environment.GetEnvironmentVariable("CHATDEMO_SCREENSHOTS")
                      ?? Path.Combine(Path.GetTempPath(), "chatdemo-screenshots", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         await using var app = await ChatApp.StartAsync();
-        var desktop = new ViewportSize { Width = 1280, Height = 800 };
-        await using var alice = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = desktop, Locale = "en-GB" });
-        await using var bob = await ChatPage.OpenAsync(browser.Browser, app,
-            new() { ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2, Locale = "en-GB" });
-        await using var carol = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = desktop, ColorScheme = ColorScheme.Dark, Locale = "en-GB" });
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await using var bob = await ChatPage.OpenAsync(browser.Browser, app, Phone);
+        await using var carol = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, ColorScheme = ColorScheme.Dark, Locale = "en-GB" });
+        await using var visitor = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await using var phoneVisitor = await ChatPage.OpenAsync(browser.Browser, app, Phone);
+
+        var shots = new List<string>();
+        async Task ShootAsync(ChatPage page, string file, ViewportSize? size = null, ColorScheme? scheme = null)
+        {
+            if (size is not null) await page.Page.SetViewportSizeAsync(size.Width, size.Height);
+            if (scheme is not null) await page.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            await page.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+            shots.Add(file);
+        }
+
+        foreach (var visiting in new[] { visitor, phoneVisitor })
+        {
+            await visiting.GotoAsync("/?room=lobby");
+            await Expect(visiting.Page.GetByTestId("name-input")).ToBeFocusedAsync();
+        }
+        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+        {
+            await ShootAsync(phoneVisitor, $"join-360-{theme}.png", scheme: scheme);
+            await ShootAsync(visitor, $"join-768-{theme}.png", Tablet, scheme);
+            await ShootAsync(visitor, $"join-1280-{theme}.png", Desktop, scheme);
+        }
 
         await alice.JoinAsync("Alice", "lobby");
         await bob.JoinAsync("Bob", "lobby");
@@ -41,11 +72,16 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await carol.Composer.PressSequentiallyAsync("Ship it");
         await Expect(alice.Typing).ToHaveTextAsync("Carol is typing…");
 
-        var shots = new[] { (alice, "desktop.png"), (bob, "phone.png"), (carol, "dark.png") };
-        foreach (var (page, file) in shots)
-        {
-            await page.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+        // The README's three are the chat at 1280 light, 360 light and 1280 dark; then the rest.
+        await ShootAsync(alice, "desktop.png");
+        await ShootAsync(bob, "phone.png");
+        await ShootAsync(carol, "dark.png");
+        await ShootAsync(bob, "chat-360-dark.png", scheme: ColorScheme.Dark);
+        await ShootAsync(alice, "chat-768-light.png", Tablet);
+        await ShootAsync(alice, "chat-768-dark.png", scheme: ColorScheme.Dark);
+
+        Assert.Equal(12, shots.Count);
+        foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
-        }
     }
 }
