@@ -161,6 +161,8 @@ export class ChatRoom {
     if (!isFresh(state.session)) state.session = await this.#sessions.create(state.session.name);
     const config = await this.#api.config();
     const url = new URL(config.webSocketUrl, this.#page.baseUrl);
+    // A relative URL resolves to http(s): older browsers accept only ws(s) in the constructor.
+    url.protocol = url.protocol.replace(/^http/, 'ws');
     url.searchParams.set('room', state.name);
     url.searchParams.set('token', state.session.token);
     return url;
