@@ -27,6 +27,8 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.
 builder.Services.AddChatOptions(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddChatHttp();
+builder.Services.AddChatForwardedHeaders();
+builder.Services.AddChatRateLimiting();
 builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
 builder.Services.AddChatStore(builder.Configuration);
@@ -37,10 +39,12 @@ builder.UseLambdaHostingWhenInLambda();
 
 var app = builder.Build();
 
+app.UseChatForwardedHeaders();
 app.UseChatErrors();
 app.UseChatPage();
 app.UseChatSwagger();
 app.UseChatWebSockets();
+app.UseRateLimiter();
 
 app.MapSessions();
 app.MapHistory();

@@ -222,6 +222,11 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         Assert.True(sessions.TryGetProperty("requestBody", out _), "POST /api/sessions does not describe its body");
         foreach (var status in new[] { "400", "413", "415" }) AssertProblemResponse(sessions, status);
         AssertProblemResponse(paths.GetProperty("/health").GetProperty("get"), "503");
+
+        // The REST API is rate-limited per client address; /health is not (load balancers poll it).
+        foreach (var (path, method) in operations.Where(o => o.Item1 != "/health"))
+            AssertProblemResponse(paths.GetProperty(path).GetProperty(method), "429");
+        Assert.False(paths.GetProperty("/health").GetProperty("get").GetProperty("responses").TryGetProperty("429", out _));
     }
 
     private static void AssertProblemResponse(JsonElement operation, string status)
@@ -238,6 +243,8 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     [InlineData("Chat__FanOut", "Pigeon", "Chat__FanOut")]
     [InlineData("Chat__Sessions__SigningKey", "too-short", "Chat__Sessions__SigningKey")]
     [InlineData("Chat__AllowedOrigins", "chat.example.com", "Chat__AllowedOrigins")]
+    [InlineData("Chat__ForwardedHeaders__KnownProxies", "nginx.internal", "Chat__ForwardedHeaders__KnownProxies")]
+    [InlineData("Chat__RateLimits__SessionsPerMinute", "0", "Chat__RateLimits__SessionsPerMinute")]
     [InlineData("Chat__WebSocketUrl", "http://example.com/ws", "Chat__WebSocketUrl")]
     [InlineData("Chat__Limits__SendBurst", "0", "Chat__Limits__SendBurst")]
     public async Task ABadSettingStopsTheAppWithAMessageNamingIt(string variable, string value, string named)

@@ -20,6 +20,9 @@ public sealed class ChatApp : IAsyncDisposable
 {
     public const string TestSigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
 
+    /// <summary>A per-address rate limit no test reaches.</summary>
+    public const string LiftedRateLimit = "1000000";
+
     /// <summary>The environment variable that moves every app onto DynamoDB (dynalite).</summary>
     public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
@@ -79,6 +82,13 @@ public sealed class ChatApp : IAsyncDisposable
             ["Chat:Sqlite:Path"] = Path.Combine(folder, "chat.db"),
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
             ["Chat:DataFolderForTests"] = folder,
+            // Every test client comes from 127.0.0.1, hundreds of them within seconds (chaos, floods,
+            // the bad-input corpus); the per-address limits of a deployment would refuse them.
+            // RateLimitTests and the nginx tests set the limits they check.
+            ["Chat:RateLimits:SessionsBurst"] = LiftedRateLimit,
+            ["Chat:RateLimits:SessionsPerMinute"] = LiftedRateLimit,
+            ["Chat:RateLimits:ApiBurst"] = LiftedRateLimit,
+            ["Chat:RateLimits:ApiPerMinute"] = LiftedRateLimit,
         };
         if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
         {
@@ -192,7 +202,8 @@ public sealed class ChatApp : IAsyncDisposable
     /// Sends a WebSocket upgrade request over plain HTTP, so that a refusal's status, headers and
     /// problem+json body can be read (a <c>ClientWebSocket</c> only reports the status).
     /// </summary>
-    public async Task<HttpResponseMessage> SendUpgradeRequestAsync(string? room, string? token, string? origin = null, bool upgrade = true)
+    public async Task<HttpResponseMessage> SendUpgradeRequestAsync(string? room, string? token, string? origin = null, bool upgrade = true,
+        Action<HttpRequestMessage>? adjust = null)
     {
         var query = new List<string>();
         if (room is not null) query.Add($"room={Uri.EscapeDataString(room)}");
@@ -206,6 +217,7 @@ public sealed class ChatApp : IAsyncDisposable
             request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
         }
         if (origin is not null) request.Headers.Add("Origin", origin);
+        adjust?.Invoke(request);
         return await Http.SendAsync(request);
     }
 

@@ -1,4 +1,5 @@
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Http;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.ClientConfig;
@@ -14,7 +15,8 @@ public static class ConfigApi
             .WithTags("Config")
             .WithSummary("Where clients connect")
             .WithDescription("The WebSocket URL to open (with ?room=…&token=…) and the protocol version.")
-            .Produces<ClientConfigView>();
+            .Produces<ClientConfigView>()
+            .RequireChatRateLimit(RateLimiting.Api);
         return routes;
     }
 

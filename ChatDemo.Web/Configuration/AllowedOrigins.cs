@@ -4,9 +4,5 @@ namespace ChatDemo.Web.Configuration;
 public static class AllowedOrigins
 {
     public static IReadOnlyList<string> Parse(string? value) =>
-        string.IsNullOrWhiteSpace(value)
-            ? []
-            : value.Split([',', ' ', ';', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(o => o.TrimEnd('/'))
-                .ToArray();
+        SettingList.Parse(value).Select(o => o.TrimEnd('/')).ToArray();
 }

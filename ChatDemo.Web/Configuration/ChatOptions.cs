@@ -37,6 +37,12 @@ public sealed class ChatOptions
     public int MessageRetentionDays { get; set; } = 30;
 
     public ConnectionLimitOptions Limits { get; set; } = new();
+
+    /// <summary>Which reverse proxies' <c>X-Forwarded-*</c> headers are believed (self-hosting).</summary>
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    /// <summary>Per-client-address limits on the REST API.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
 }
 
 public static class StoreKinds

@@ -11,12 +11,20 @@ public static class ConfigurationServiceCollectionExtensions
             .Bind(configuration.GetSection(ChatOptions.SectionName))
             .PostConfigure(options =>
             {
-                // A JSON array in appsettings binds to children, not to the string value.
-                var array = configuration.GetSection("Chat:AllowedOrigins").GetChildren().Select(c => c.Value).OfType<string>().ToArray();
-                if (array.Length > 0) options.AllowedOrigins = string.Join(',', array);
+                options.AllowedOrigins = JoinedArray("Chat:AllowedOrigins") ?? options.AllowedOrigins;
+                options.ForwardedHeaders.KnownProxies = JoinedArray("Chat:ForwardedHeaders:KnownProxies") ?? options.ForwardedHeaders.KnownProxies;
+                options.ForwardedHeaders.KnownNetworks = JoinedArray("Chat:ForwardedHeaders:KnownNetworks") ?? options.ForwardedHeaders.KnownNetworks;
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ChatOptions>, ProxyOptionsValidator>();
         return services;
+
+        // A JSON array in appsettings binds to children, not to the string value.
+        string? JoinedArray(string key)
+        {
+            var array = configuration.GetSection(key).GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+            return array.Length > 0 ? string.Join(',', array) : null;
+        }
     }
 }

@@ -20,7 +20,8 @@ public static class HistoryApi
                              "with seq > N (catch-up after a reconnect). With before=N: the newest `limit` with seq < N (scrolling back). " +
                              "`hasMore` says whether more exist in the direction asked. An unknown room is an empty list. No token needed.")
             .Produces<HistoryPage>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireChatRateLimit(RateLimiting.Api);
         return routes;
     }
 

@@ -17,7 +17,8 @@ public static class PresenceApi
             .WithSummary("List who is online in a room")
             .WithDescription("Each user with at least one open connection in the room, once, oldest first. No token needed.")
             .Produces<PresenceView>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireChatRateLimit(RateLimiting.Api);
         return routes;
     }
 

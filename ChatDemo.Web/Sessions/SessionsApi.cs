@@ -24,7 +24,8 @@ public static class SessionsApi
             .Produces<SessionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireChatRateLimit(RateLimiting.Sessions);
         return routes;
     }
 
