@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command of the README. Installs what the suite needs on a fresh machine (Node.js and
-# the Node tools in package.json, a Chromium), runs every test project, and ends with one line:
+# the Node tools in package.json, a Chromium, nginx), runs every test project, and ends with one line:
 # "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -45,6 +45,16 @@ if ! find_chromium; then
     apt_install chromium || need "apt-get could not install chromium: install a Chromium and set CHATDEMO_CHROMIUM to it"
   else
     need "no Chromium found for the browser tests: install one (Debian/Ubuntu as root: apt-get install chromium) or set CHATDEMO_CHROMIUM to its executable"
+  fi
+fi
+
+# nginx for the self-hosting tests (the app behind a TLS proxy); Debian puts it in /usr/sbin.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if can_apt; then
+    echo "== installing nginx for the self-hosting tests (apt-get install nginx-light)"
+    apt_install nginx-light || need "apt-get could not install nginx-light: install nginx"
+  else
+    need "nginx is missing for the self-hosting tests: install it (Debian/Ubuntu as root: apt-get install nginx-light)"
   fi
 fi
 

@@ -208,7 +208,15 @@ public sealed class ChatApp : IAsyncDisposable
         var query = new List<string>();
         if (room is not null) query.Add($"room={Uri.EscapeDataString(room)}");
         if (token is not null) query.Add($"token={Uri.EscapeDataString(token)}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws" + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+        using var request = UpgradeRequest("/ws" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), origin, upgrade);
+        adjust?.Invoke(request);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>A WebSocket upgrade request (or, with <paramref name="upgrade"/> false, a plain GET) for any client to send.</summary>
+    public static HttpRequestMessage UpgradeRequest(string pathAndQuery, string? origin = null, bool upgrade = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         if (upgrade)
         {
             request.Headers.Connection.Add("Upgrade");
@@ -217,8 +225,7 @@ public sealed class ChatApp : IAsyncDisposable
             request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
         }
         if (origin is not null) request.Headers.Add("Origin", origin);
-        adjust?.Invoke(request);
-        return await Http.SendAsync(request);
+        return request;
     }
 
     /// <summary>Opens a WebSocket that reads nothing until <see cref="ChatSocket.StartReading"/>: a client that stopped reading.</summary>

@@ -33,18 +33,19 @@ public sealed class ChatSocket : IAsyncDisposable
     /// <summary>Completes with the server's close code (null when the connection broke without one).</summary>
     public Task<WebSocketCloseStatus?> Closed => _closed.Task;
 
-    public static async Task<ChatSocket> ConnectAsync(Uri uri, string? origin = null, bool startReading = true)
+    /// <param name="invoker">The HTTP handler to connect with (a source address, a pinned certificate); none: the default.</param>
+    public static async Task<ChatSocket> ConnectAsync(Uri uri, string? origin = null, bool startReading = true, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         socket.Options.CollectHttpResponseDetails = true;
         using var timeout = new CancellationTokenSource(DefaultTimeout);
-        await socket.ConnectAsync(uri, timeout.Token);
+        await socket.ConnectAsync(uri, invoker, timeout.Token);
         return new ChatSocket(socket, startReading);
     }
 
     /// <summary>Tries an upgrade and returns the HTTP status it was answered with (101 on success).</summary>
-    public static async Task<int> TryConnectAsync(Uri uri, string? origin = null)
+    public static async Task<int> TryConnectAsync(Uri uri, string? origin = null, HttpMessageInvoker? invoker = null)
     {
         using var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
@@ -52,7 +53,7 @@ public sealed class ChatSocket : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(DefaultTimeout);
-            await socket.ConnectAsync(uri, timeout.Token);
+            await socket.ConnectAsync(uri, invoker, timeout.Token);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
             return (int)socket.HttpStatusCode;
         }
