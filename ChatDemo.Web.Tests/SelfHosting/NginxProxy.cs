@@ -8,9 +8,9 @@ using System.Text;
 namespace ChatDemo.Web.Tests.SelfHosting;
 
 /// <summary>
-/// Debian's nginx terminating TLS in front of an app, configured as docs/self-hosting.md says: a
-/// generated site config in its own temp folder (pid, logs, temp paths), a self-signed certificate
-/// made here, listening on a free loopback port, run in the foreground and killed on dispose.
+/// Debian's nginx terminating TLS in front of an app with the site config operators install
+/// (<c>deploy/nginx-chatdemo.conf</c>), in its own temp folder (pid, logs, temp paths), with a
+/// self-signed certificate made here, on a free loopback port, in the foreground, killed on dispose.
 /// It connects to the app from <see cref="ProxyAddress"/>, so that a test client on any other
 /// loopback address is not the proxy.
 /// </summary>
@@ -141,47 +141,42 @@ public sealed class NginxProxy : IAsyncDisposable
         return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
-    // The site block is docs/self-hosting.md's, with the test's port, certificate and proxy_bind;
-    // around it, everything nginx would otherwise write under /var and /run lives in the folder.
-    private static string Config(string folder, int port, Uri app) => $$"""
-        daemon off;
-        master_process off;
-        pid {{folder}}/nginx.pid;
-        error_log {{folder}}/error.log info;
-        events { worker_connections 256; }
-        http {
-            access_log {{folder}}/access.log;
-            client_body_temp_path {{folder}}/client_body;
-            proxy_temp_path {{folder}}/proxy;
-            fastcgi_temp_path {{folder}}/fastcgi;
-            uwsgi_temp_path {{folder}}/uwsgi;
-            scgi_temp_path {{folder}}/scgi;
+    /// <summary>The site config operators install (docs/self-hosting.md).</summary>
+    public static string SiteConfigPath => Path.Combine(Infra.Repository.Root, "deploy", "nginx-chatdemo.conf");
 
-            map $http_upgrade $connection_upgrade {
-                default upgrade;
-                ''      close;
+    // The committed site file as it is, with the test's port, certificate and app address, and
+    // proxy_bind; around it, everything nginx would otherwise write under /var and /run lives in
+    // the folder. master_process off: one process, which runs as whoever started it.
+    private static string Config(string folder, int port, Uri app)
+    {
+        var site = File.ReadAllText(SiteConfigPath);
+        site = Substitute(site, "listen 443 ssl;", $"listen 127.0.0.1:{port} ssl;");
+        site = Substitute(site, "listen [::]:443 ssl;", "");
+        site = Substitute(site, "/etc/letsencrypt/live/chat.example.com/fullchain.pem", $"{folder}/cert.pem");
+        site = Substitute(site, "/etc/letsencrypt/live/chat.example.com/privkey.pem", $"{folder}/key.pem");
+        site = Substitute(site, "proxy_pass http://127.0.0.1:5080;", $"proxy_pass http://{app.Authority}; proxy_bind {ProxyAddress};");
+        return $$"""
+            daemon off;
+            master_process off;
+            pid {{folder}}/nginx.pid;
+            error_log {{folder}}/error.log info;
+            events { worker_connections 256; }
+            http {
+                access_log {{folder}}/access.log;
+                client_body_temp_path {{folder}}/client_body;
+                proxy_temp_path {{folder}}/proxy;
+                fastcgi_temp_path {{folder}}/fastcgi;
+                uwsgi_temp_path {{folder}}/uwsgi;
+                scgi_temp_path {{folder}}/scgi;
+            {{site}}
             }
+            """;
+    }
 
-            server {
-                listen 127.0.0.1:{{port}} ssl;
-                ssl_certificate {{folder}}/cert.pem;
-                ssl_certificate_key {{folder}}/key.pem;
-
-                location / {
-                    proxy_pass http://{{app.Authority}};
-                    proxy_bind {{ProxyAddress}};
-                    proxy_http_version 1.1;
-                    proxy_set_header Host $http_host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_set_header Upgrade $http_upgrade;
-                    proxy_set_header Connection $connection_upgrade;
-                    proxy_read_timeout 1h;
-                    proxy_send_timeout 1h;
-                }
-            }
-        }
-        """;
+    private static string Substitute(string site, string expected, string replacement) =>
+        site.Contains(expected, StringComparison.Ordinal)
+            ? site.Replace(expected, replacement, StringComparison.Ordinal)
+            : throw new InvalidOperationException($"{SiteConfigPath} no longer contains '{expected}'; adjust NginxProxy's substitutions to it.");
 
     private async Task WaitUntilListeningAsync(int port)
     {

@@ -76,6 +76,7 @@ public static class RateLimiting
             HttpContext = context,
             ProblemDetails = new ProblemDetails
             {
+                Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
                 Detail = $"Too many requests to {context.Request.Path} from this address; retry after {seconds} s (Retry-After).",
