@@ -34,6 +34,11 @@ public static class ServerLauncher
                 env["Chat__Limits__SendBurst"] = "100000";
                 env["Chat__Limits__SendPerSecond"] = "100000";
                 env["Chat__Limits__MaxConnections"] = "20000";
+                // Every bench client comes from 127.0.0.1: one address, far past a client's REST limits.
+                env["Chat__RateLimits__SessionsBurst"] = "100000";
+                env["Chat__RateLimits__SessionsPerMinute"] = "100000";
+                env["Chat__RateLimits__ApiBurst"] = "100000";
+                env["Chat__RateLimits__ApiPerMinute"] = "100000";
                 var server = await ServerProcess.StartAsync("dotnet", [dll], env, port, Path.GetDirectoryName(dll)!,
                     () => data.Delete(recursive: true), cancellationToken);
                 return (server, new ChatDemoTarget(server.BaseUri, Room));
