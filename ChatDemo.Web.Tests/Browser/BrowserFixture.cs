@@ -14,7 +14,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private static readonly string[] ChromiumNames = ["chromium", "chromium-browser", "google-chrome"];
 
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",

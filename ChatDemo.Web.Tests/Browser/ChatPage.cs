@@ -10,11 +10,12 @@ namespace ChatDemo.Web.Tests.Browser;
 /// </summary>
 public sealed class ChatPage : IAsyncDisposable
 {
-    private readonly ChatApp _app;
+    // Asked on every navigation: a restarted app listens on a new port.
+    private readonly Func<Uri> _baseUri;
 
-    private ChatPage(ChatApp app, IBrowserContext context, IPage page)
+    private ChatPage(Func<Uri> baseUri, IBrowserContext context, IPage page)
     {
-        _app = app;
+        _baseUri = baseUri;
         Context = context;
         Page = page;
         Page.Dialog += (_, dialog) =>
@@ -52,16 +53,20 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator Composer => Page.GetByTestId("composer-input");
 
-    public static async Task<ChatPage> OpenAsync(IBrowser browser, ChatApp app, BrowserNewContextOptions? options = null)
+    public static Task<ChatPage> OpenAsync(IBrowser browser, ChatApp app, BrowserNewContextOptions? options = null) =>
+        OpenAsync(browser, () => app.BaseUri, options);
+
+    /// <summary>A page at another address than the app's own (e.g. the proxy in front of it).</summary>
+    public static async Task<ChatPage> OpenAsync(IBrowser browser, Func<Uri> baseUri, BrowserNewContextOptions? options = null)
     {
         var context = await browser.NewContextAsync(options ?? new BrowserNewContextOptions());
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new ChatPage(app, context, page);
+        return new ChatPage(baseUri, context, page);
     }
 
     public async Task GotoAsync(string pathAndQuery = "/") =>
-        await Page.GotoAsync(new Uri(_app.BaseUri, pathAndQuery).ToString());
+        await Page.GotoAsync(new Uri(_baseUri(), pathAndQuery).ToString());
 
     /// <summary>Joins through the form and waits until the page has loaded history and presence.</summary>
     public async Task JoinAsync(string name, string room = "lobby")
