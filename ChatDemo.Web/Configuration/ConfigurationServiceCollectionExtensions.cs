@@ -17,7 +17,7 @@ public static class ConfigurationServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ChatOptions>, ProxyOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ChatOptions>, ClientAddressOptionsValidator>();
         return services;
 
         // A JSON array in appsettings binds to children, not to the string value.

@@ -28,10 +28,10 @@ public static class ForwardedHeadersExtensions
                 forwarded.ForwardedHeaders = ForwardedHeaders.None;
                 return;
             }
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor |
-                                         ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.ForwardLimit = settings.ForwardLimit;
             foreach (var proxy in SettingList.Parse(settings.KnownProxies)) forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            // System.Net's IPNetwork: the HttpOverrides one of the same name is obsolete.
             foreach (var network in SettingList.Parse(settings.KnownNetworks)) forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         return services;

@@ -2,11 +2,11 @@ using ChatDemo.Web.Configuration;
 
 namespace ChatDemo.Web.Tests.Unit;
 
-public sealed class ProxyOptionsValidatorTests
+public sealed class ClientAddressOptionsValidatorTests
 {
     private static string[] Failures(ChatOptions options)
     {
-        var result = new ProxyOptionsValidator().Validate(null, options);
+        var result = new ClientAddressOptionsValidator().Validate(null, options);
         return result.Failed ? result.Failures.ToArray() : [];
     }
 

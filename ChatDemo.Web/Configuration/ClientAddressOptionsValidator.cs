@@ -7,7 +7,7 @@ namespace ChatDemo.Web.Configuration;
 /// Checks <c>Chat__ForwardedHeaders__…</c> and <c>Chat__RateLimits__…</c> at start-up, naming the
 /// setting, as <see cref="ChatOptionsValidator"/> does for the rest of the section.
 /// </summary>
-internal sealed class ProxyOptionsValidator : IValidateOptions<ChatOptions>
+internal sealed class ClientAddressOptionsValidator : IValidateOptions<ChatOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatOptions options)
     {

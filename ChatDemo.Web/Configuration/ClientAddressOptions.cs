@@ -1,5 +1,7 @@
 namespace ChatDemo.Web.Configuration;
 
+// Who the client is (its address, through which proxies) and how much one client may ask.
+
 /// <summary>
 /// The reverse proxies (nginx, a load balancer) whose <c>X-Forwarded-For</c> and
 /// <c>X-Forwarded-Proto</c> are applied. Nothing configured means no header is believed: a client
