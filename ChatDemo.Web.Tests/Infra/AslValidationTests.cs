@@ -33,6 +33,6 @@ public sealed class AslValidationTests
         }
     }
 
-    private static Task<NodeResult> ValidateAsync(string definitionPath) =>
+    private static Task<ProcessResult> ValidateAsync(string definitionPath) =>
         Repository.RunNodeAsync([Path.Combine("node_modules", "asl-validator", "dist", "bin", "asl-validator.js"), "--json-path", definitionPath], Timeout);
 }

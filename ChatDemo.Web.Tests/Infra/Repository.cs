@@ -13,12 +13,14 @@ internal static class Repository
 
     public static string WorkflowDriverPath => Path.Combine(Root, "ChatDemo.Web.Tests", "Infra", "run-workflow.mjs");
 
+    public static string MakefilePath => Path.Combine(Root, "infra", "Makefile");
+
     /// <summary>
     /// Runs <c>node</c> with <paramref name="arguments"/> in the repository root. Fails with a clear
     /// message when node or the npm packages (package.json) are missing: these tests never pass
     /// without having run.
     /// </summary>
-    public static async Task<NodeResult> RunNodeAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    public static Task<ProcessResult> RunNodeAsync(IEnumerable<string> arguments, TimeSpan timeout)
     {
         if (!Directory.Exists(Path.Combine(Root, "node_modules", "aws-local-stepfunctions"))
             || !Directory.Exists(Path.Combine(Root, "node_modules", "asl-validator"))
@@ -26,23 +28,35 @@ internal static class Repository
         {
             Assert.Fail($"The Node test tools are not installed: run 'npm ci --no-audit --no-fund' in {Root} (./test.sh does).");
         }
+        return RunAsync("node", arguments, Root, timeout, "Node.js (20 or later) is required on PATH for the workflow and ASL tests");
+    }
 
-        var start = new ProcessStartInfo("node")
+    /// <summary>
+    /// Runs <paramref name="program"/> in <paramref name="workingDirectory"/> with extra
+    /// <paramref name="environment"/> variables and waits for it; kills it and fails the test past
+    /// <paramref name="timeout"/>, and fails with <paramref name="whenMissing"/> when it cannot start.
+    /// </summary>
+    public static async Task<ProcessResult> RunAsync(
+        string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, string whenMissing,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program)
         {
-            WorkingDirectory = Root,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         }
         catch (System.ComponentModel.Win32Exception error)
         {
-            Assert.Fail($"Node.js (20 or later) is required on PATH for the workflow and ASL tests: {error.Message}");
+            Assert.Fail($"{whenMissing}: {error.Message}");
             throw;
         }
 
@@ -58,9 +72,9 @@ internal static class Repository
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"node {string.Join(' ', start.ArgumentList)} did not finish within {timeout}.");
+                Assert.Fail($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}.");
             }
-            return new NodeResult(process.ExitCode, await stdout, await stderr);
+            return new ProcessResult(process.ExitCode, await stdout, await stderr);
         }
     }
 
@@ -74,7 +88,7 @@ internal static class Repository
     }
 }
 
-internal sealed record NodeResult(int ExitCode, string StandardOutput, string StandardError)
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout: {StandardOutput}\nstderr: {StandardError}";
 }
