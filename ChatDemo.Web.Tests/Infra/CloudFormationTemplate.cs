@@ -113,6 +113,50 @@ internal sealed partial class CloudFormationTemplate
             Walk(resource["Properties"], $"Resources.{logicalId}.Properties");
         }
         Walk(Root["Outputs"], "Outputs");
+        Walk(Root["Conditions"], "Conditions");
+        Walk(Root["Rules"], "Rules");
+        return problems;
+    }
+
+    /// <summary>
+    /// Every condition name a resource's or output's <c>Condition</c>, an <c>Fn::If</c> or a
+    /// <c>{"Condition": …}</c> uses that the template's <c>Conditions</c> does not declare.
+    /// </summary>
+    public IReadOnlyList<string> UnknownConditions()
+    {
+        var declared = Root["Conditions"]?.AsObject().Select(c => c.Key).ToHashSet() ?? [];
+        var problems = new List<string>();
+
+        void Walk(JsonNode? node, string where)
+        {
+            switch (node)
+            {
+                case JsonObject obj when obj.Count == 1 && obj["Fn::If"] is JsonArray branches:
+                    if (!declared.Contains((string)branches[0]!)) problems.Add($"{where}: Fn::If on unknown condition '{branches[0]}'");
+                    for (var i = 1; i < branches.Count; i++) Walk(branches[i], where);
+                    break;
+                case JsonObject obj when obj.Count == 1 && obj["Condition"] is JsonValue name:
+                    if (!declared.Contains((string)name!)) problems.Add($"{where}: unknown condition '{name}'");
+                    break;
+                case JsonObject obj:
+                    foreach (var (key, value) in obj) Walk(value, $"{where}.{key}");
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{where}[{i}]");
+                    break;
+            }
+        }
+
+        foreach (var section in new[] { "Resources", "Outputs" })
+        {
+            foreach (var (logicalId, item) in Root[section]?.AsObject() ?? [])
+            {
+                if (item!["Condition"] is JsonValue condition && !declared.Contains((string)condition!))
+                    problems.Add($"{section}.{logicalId}: unknown condition '{condition}'");
+                Walk(item["Properties"] ?? item["Value"], $"{section}.{logicalId}");
+            }
+        }
+        Walk(Root["Conditions"], "Conditions");
         return problems;
     }
 

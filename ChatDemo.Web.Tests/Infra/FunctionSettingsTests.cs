@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ChatDemo.Web.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting.Internal;
@@ -45,7 +44,57 @@ public sealed class FunctionSettingsTests
     [Fact]
     public void TheFunctionsSettingsPassTheAppsStartUpValidationOnceCloudFormationResolvesThem()
     {
-        var environment = Variables.ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => (string?)Resolve(v.Value));
+        var options = ValidatedOptions(new StackValues(_template));
+
+        Assert.Matches(@"^https://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.ApiGateway.ManagementEndpoint);
+        Assert.Matches(@"^wss://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.WebSocketUrl);
+        Assert.Equal(30, options.MessageRetentionDays);
+        // The page (through the edge, or its origin's own URL) lives on another origin than the
+        // WebSocket API, so both must be allowed to open it; nothing else is by default.
+        Assert.Equal(
+            [$"https://{StackValues.DistributionDomain}", $"https://{StackValues.HttpApiId}.execute-api.us-east-1.amazonaws.com"],
+            AllowedOrigins.Parse(options.AllowedOrigins));
+    }
+
+    [Fact]
+    public void CustomDomainsAndCorsOriginsReachTheAppsSettingsAndStillPassItsValidation()
+    {
+        var options = ValidatedOptions(new StackValues(_template, new Dictionary<string, string>
+        {
+            ["PageDomainName"] = "chat.example.com",
+            ["PageCertificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ["WebSocketDomainName"] = "ws.chat.example.com",
+            ["WebSocketCertificateArn"] = "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ["CorsAllowedOrigins"] = "https://app.example.org,https://admin.example.org",
+        }));
+
+        // The page's CSP (connect-src) and /api/config follow Chat__WebSocketUrl: the custom name.
+        Assert.Equal("wss://ws.chat.example.com", options.WebSocketUrl);
+        // PostToConnection still goes to the API's own endpoint (custom domains do not serve @connections).
+        Assert.Matches(@"^https://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.ApiGateway.ManagementEndpoint);
+        Assert.Equal(
+            [
+                $"https://{StackValues.DistributionDomain}", $"https://{StackValues.HttpApiId}.execute-api.us-east-1.amazonaws.com",
+                "https://chat.example.com", "https://app.example.org", "https://admin.example.org",
+            ],
+            AllowedOrigins.Parse(options.AllowedOrigins));
+    }
+
+    [Fact]
+    public void TheOriginsAllowedToOpenTheWebSocketAreTheOnesCorsAllowsToCallTheApi()
+    {
+        var values = new StackValues(_template, new Dictionary<string, string> { ["CorsAllowedOrigins"] = "https://app.example.org" });
+        var cors = values.Resolve(_template.Properties("HttpApi")["CorsConfiguration"])!;
+
+        Assert.Equal(["https://app.example.org"], cors["AllowOrigins"]!.AsArray().Select(o => (string)o!));
+        Assert.Contains("https://app.example.org", AllowedOrigins.Parse(values.String(Variables["Chat__AllowedOrigins"])));
+        // Without the parameter the API has no CORS configuration at all.
+        Assert.Null(new StackValues(_template).Resolve(_template.Properties("HttpApi")["CorsConfiguration"]));
+    }
+
+    private ChatOptions ValidatedOptions(StackValues values)
+    {
+        var environment = Variables.ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => (string?)values.String(v.Value));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build();
         var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>()!;
         var host = new HostingEnvironment { EnvironmentName = environment["ASPNETCORE_ENVIRONMENT"]! };
@@ -54,9 +103,7 @@ public sealed class FunctionSettingsTests
 
         Assert.True(result.Succeeded, result.FailureMessage);
         Assert.Equal("Production", host.EnvironmentName);
-        Assert.Matches(@"^https://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.ApiGateway.ManagementEndpoint);
-        Assert.Matches(@"^wss://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.WebSocketUrl);
-        Assert.Equal(30, options.MessageRetentionDays);
+        return options;
     }
 
     [Fact]
@@ -71,31 +118,4 @@ public sealed class FunctionSettingsTests
         Assert.Contains("\"NoEcho\": True", code, StringComparison.Ordinal);
         Assert.DoesNotContain(_template.Parameters, p => p.Key.Contains("Key", StringComparison.OrdinalIgnoreCase));
     }
-
-    // Values CloudFormation would put in place of each intrinsic, for a stack deployed with the
-    // parameters' defaults in us-east-1.
-    private string Resolve(JsonNode? node) => node switch
-    {
-        JsonObject obj when obj.ContainsKey("Ref") => ResolveName((string)obj["Ref"]!),
-        JsonObject obj when obj.ContainsKey("Fn::GetAtt") =>
-            (string?)_template.Resource((string)obj["Fn::GetAtt"]![0]!)["Type"] == "Custom::GeneratedSecret"
-                ? new string('k', 64)
-                : $"arn:aws:test:::{obj["Fn::GetAtt"]![0]}",
-        JsonObject obj when obj.ContainsKey("Fn::Sub") => Regex.Replace((string)obj["Fn::Sub"]!, @"\$\{([A-Za-z0-9:]+)\}", m => ResolveName(m.Groups[1].Value)),
-        JsonValue value => (string)value!,
-        _ => throw new InvalidDataException($"Cannot resolve {node?.ToJsonString()} for the test."),
-    };
-
-    private string ResolveName(string name) => name switch
-    {
-        "AWS::Region" => "us-east-1",
-        "AWS::URLSuffix" => "amazonaws.com",
-        "AWS::Partition" => "aws",
-        "AWS::AccountId" => "123456789012",
-        "AWS::StackName" => "chatdemo",
-        "WebSocketApi" => "a1b2c3d4e5",
-        _ when _template.Parameters.ContainsKey(name) => (string)_template.Parameters[name]!["Default"]!,
-        _ when _template.Resources.ContainsKey(name) => $"chatdemo-{name}-1A2B3C4D5E6F",
-        _ => throw new InvalidDataException($"Unknown name {name}."),
-    };
 }

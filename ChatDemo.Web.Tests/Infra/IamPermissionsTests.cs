@@ -82,6 +82,23 @@ public sealed class IamPermissionsTests
     }
 
     [Fact]
+    public void TheApiGatewayLoggingRoleOnlyWritesLogsOfThisAccountAndRegion()
+    {
+        // The account-wide role API Gateway writes REST and WebSocket logs with: the actions of AWS's
+        // AmazonAPIGatewayPushToCloudWatchLogs policy, on this account's and region's log groups.
+        string[] actions =
+        [
+            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+            "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
+        ];
+        const string logsHere = """{"Fn::Sub":"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"}""";
+
+        Assert.Equal(Sorted(actions.Select(a => (a, logsHere))), Sorted(Grants("ApiGatewayLoggingRole")));
+        Assert.Equal("""{"Service":"apigateway.amazonaws.com"}""",
+            _template.Properties("ApiGatewayLoggingRole")["AssumeRolePolicyDocument"]!["Statement"]![0]!["Principal"]!.ToJsonString());
+    }
+
+    [Fact]
     public void NoRoleGetsAManagedPolicyOrAWildcardAction()
     {
         foreach (var (logicalId, role) in _template.ResourcesOfType("AWS::IAM::Role"))

@@ -33,6 +33,22 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void EveryConditionUsedIsDeclared()
+    {
+        Assert.Empty(_template.UnknownConditions());
+        var broken = CloudFormationTemplate.Parse("""
+            Conditions:
+              Known: !Equals [a, a]
+            Resources:
+              A:
+                Type: X
+                Condition: Missing
+                Properties: { P: !If [AlsoMissing, x, !Ref AWS::NoValue], Q: !If [Known, x, y] }
+            """);
+        Assert.Equal(2, broken.UnknownConditions().Count);
+    }
+
+    [Fact]
     public void TheReferenceCheckReportsANameThatIsNeitherResourceNorParameter()
     {
         var broken = CloudFormationTemplate.Parse("""
@@ -106,14 +122,29 @@ public sealed class SamTemplateTests
     [Fact]
     public void TheHttpApiSendsEveryRequestToTheFunctionInPayloadFormat2()
     {
-        var events = _template.Properties("ChatFunction")["Events"]!.AsObject();
-        var http = Assert.Single(events.Select(e => e.Value!), e => (string?)e["Type"] == "HttpApi");
-        Assert.Equal("""{"Ref":"HttpApi"}""", http["Properties"]!["ApiId"]!.ToJsonString());
-        Assert.Equal("2.0", (string?)http["Properties"]!["PayloadFormatVersion"]);
-        // No Path and no Method: the $default route, so the page, the REST API and /swagger all reach the app.
-        Assert.Null(http["Properties"]!["Path"]);
-        Assert.Null(http["Properties"]!["Method"]);
-        Assert.Equal("AWS::Serverless::HttpApi", (string?)_template.Resource("HttpApi")["Type"]);
+        Assert.Equal("HTTP", (string?)_template.Properties("HttpApi")["ProtocolType"]);
+        var route = Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Route"), r => (string?)r.Resource["Properties"]!["ApiId"]!["Ref"] == "HttpApi").Resource["Properties"]!;
+        // The $default route: the page, the REST API and /swagger all reach the app, which routes them itself.
+        Assert.Equal("$default", (string?)route["RouteKey"]);
+        Assert.Equal("""{"Fn::Sub":"integrations/${HttpApiIntegration}"}""", route["Target"]!.ToJsonString());
+
+        var integration = _template.Properties("HttpApiIntegration");
+        Assert.Equal("""{"Ref":"HttpApi"}""", integration["ApiId"]!.ToJsonString());
+        Assert.Equal("AWS_PROXY", (string?)integration["IntegrationType"]);
+        Assert.Equal("""{"Fn::GetAtt":["ChatFunction","Arn"]}""", integration["IntegrationUri"]!.ToJsonString());
+        Assert.Equal("2.0", (string?)integration["PayloadFormatVersion"]);
+
+        var stage = _template.Properties("HttpApiStage");
+        Assert.Equal("$default", (string?)stage["StageName"]);
+        Assert.Equal("true", (string?)stage["AutoDeploy"]);
+        Assert.NotNull(stage["DefaultRouteSettings"]!["ThrottlingRateLimit"]);
+
+        var permission = _template.Properties("HttpApiInvokePermission");
+        Assert.Equal("apigateway.amazonaws.com", (string?)permission["Principal"]);
+        Assert.Equal("""{"Ref":"ChatFunction"}""", permission["FunctionName"]!.ToJsonString());
+        Assert.EndsWith(":${HttpApi}/*", (string)permission["SourceArn"]!["Fn::Sub"]!, StringComparison.Ordinal);
+        // No SAM event: the API is written out (SAM's would make a dependency cycle through the edge).
+        Assert.Null(_template.Properties("ChatFunction")["Events"]);
     }
 
     [Fact]
@@ -123,7 +154,8 @@ public sealed class SamTemplateTests
         Assert.Equal("WEBSOCKET", (string?)api["ProtocolType"]);
         Assert.Equal("$request.body.action", (string?)api["RouteSelectionExpression"]);
 
-        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToList();
+        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route")
+            .Where(r => (string?)r.Resource["Properties"]!["ApiId"]!["Ref"] == "WebSocketApi").ToList();
         Assert.Equal(
             new[] { "$connect", "$default", "$disconnect", "ping", "sendMessage", "typing" },
             routes.Select(r => (string)r.Resource["Properties"]!["RouteKey"]!).Order(StringComparer.Ordinal));
@@ -196,7 +228,12 @@ public sealed class SamTemplateTests
     public void ParametersHaveSaneDefaultsAndTheAppsBounds()
     {
         var parameters = _template.Parameters;
-        Assert.Equal(["Stage", "MessageRetentionDays", "LogLevel"], parameters.Select(p => p.Key).ToArray());
+        Assert.Equal(
+            [
+                "Stage", "MessageRetentionDays", "LogLevel", "PageDomainName", "PageCertificateArn", "WebSocketDomainName",
+                "WebSocketCertificateArn", "CorsAllowedOrigins", "AlarmEmail", "ReservedConcurrency", "CreateApiGatewayLoggingRole",
+            ],
+            parameters.Select(p => p.Key).ToArray());
         Assert.Equal("prod", (string?)parameters["Stage"]!["Default"]);
         Assert.Equal("30", (string?)parameters["MessageRetentionDays"]!["Default"]);
         // Chat__MessageRetentionDays accepts 1-3650: the stack refuses what the app would refuse.
@@ -204,19 +241,39 @@ public sealed class SamTemplateTests
         Assert.Equal("3650", (string?)parameters["MessageRetentionDays"]!["MaxValue"]);
         Assert.Equal("Information", (string?)parameters["LogLevel"]!["Default"]);
         Assert.Contains("Information", parameters["LogLevel"]!["AllowedValues"]!.AsArray().Select(v => (string?)v));
+        // Every optional parameter is empty by default and its pattern accepts empty.
+        foreach (var name in new[] { "PageDomainName", "PageCertificateArn", "WebSocketDomainName", "WebSocketCertificateArn", "AlarmEmail", "ReservedConcurrency" })
+        {
+            Assert.Equal("", (string?)parameters[name]!["Default"]);
+            Assert.Matches((string)parameters[name]!["AllowedPattern"]!, "");
+        }
+        Assert.Equal("", (string?)parameters["CorsAllowedOrigins"]!["Default"]);
+        Assert.Equal("CommaDelimitedList", (string?)parameters["CorsAllowedOrigins"]!["Type"]);
     }
 
     [Fact]
-    public void OutputsNameThePageTheWebSocketTheTablesAndTheBus()
+    public void OutputsNameOnePageUrlTheWebSocketTheTablesAndTheBus()
     {
         var outputs = _template.Outputs;
-        Assert.Equal("""{"Fn::Sub":"https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"}""", outputs["PageUrl"]!["Value"]!.ToJsonString());
-        Assert.Equal(
-            _template.Properties("ChatFunction")["Environment"]!["Variables"]!["Chat__WebSocketUrl"]!.ToJsonString(),
-            outputs["WebSocketUrl"]!["Value"]!.ToJsonString());
+        var defaults = new StackValues(_template);
+        Assert.Equal($"https://{StackValues.DistributionDomain}/", defaults.String(outputs["PageUrl"]!["Value"]));
+        Assert.Single(outputs, o => o.Key.StartsWith("Page", StringComparison.Ordinal) && o.Key.EndsWith("Url", StringComparison.Ordinal));
+        var named = new StackValues(_template, new Dictionary<string, string> { ["PageDomainName"] = "chat.example.com", ["WebSocketDomainName"] = "ws.example.com" });
+        Assert.Equal("https://chat.example.com/", named.String(outputs["PageUrl"]!["Value"]));
+
+        // The URL the outputs give is the one the app hands out.
+        var setting = _template.Properties("ChatFunction")["Environment"]!["Variables"]!["Chat__WebSocketUrl"];
+        Assert.Equal(defaults.String(setting), defaults.String(outputs["WebSocketUrl"]!["Value"]));
+        Assert.Equal(named.String(setting), named.String(outputs["WebSocketUrl"]!["Value"]));
+        Assert.Equal("wss://ws.example.com", named.String(outputs["WebSocketUrl"]!["Value"]));
+
         Assert.Equal("""{"Ref":"MessagesTable"}""", outputs["MessagesTableName"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ConnectionsTable"}""", outputs["ConnectionsTableName"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ChatEventBus"}""", outputs["EventBusName"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"AlarmTopic"}""", outputs["AlarmTopicArn"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"RoomEventDeadLetterQueue"}""", outputs["DeadLetterQueueUrl"]!["Value"]!.ToJsonString());
+        Assert.False(defaults.Exists(outputs["WebSocketDomainTarget"]!.AsObject()));
+        Assert.True(named.Exists(outputs["WebSocketDomainTarget"]!.AsObject()));
     }
 
     private static List<(string, string)> KeySchema(JsonNode? schema) =>
