@@ -49,8 +49,8 @@ public sealed class FunctionSettingsTests
         Assert.Matches(@"^https://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.ApiGateway.ManagementEndpoint);
         Assert.Matches(@"^wss://a1b2c3d4e5\.execute-api\.us-east-1\.amazonaws\.com/prod$", options.WebSocketUrl);
         Assert.Equal(30, options.MessageRetentionDays);
-        // The page (through the edge, or its origin's own URL) lives on another origin than the
-        // WebSocket API, so both must be allowed to open it; nothing else is by default.
+        // The page's origins (through the edge, or the API's own URL), never the WebSocket API's,
+        // are the allowed ones; nothing else by default.
         Assert.Equal(
             [$"https://{StackValues.DistributionDomain}", $"https://{StackValues.HttpApiId}.execute-api.us-east-1.amazonaws.com"],
             AllowedOrigins.Parse(options.AllowedOrigins));
@@ -81,7 +81,7 @@ public sealed class FunctionSettingsTests
     }
 
     [Fact]
-    public void TheOriginsAllowedToOpenTheWebSocketAreTheOnesCorsAllowsToCallTheApi()
+    public void TheCorsOriginsOfTheHttpApiAreAlsoTheAppsAllowedOrigins()
     {
         var values = new StackValues(_template, new Dictionary<string, string> { ["CorsAllowedOrigins"] = "https://app.example.org" });
         var cors = values.Resolve(_template.Properties("HttpApi")["CorsConfiguration"])!;
