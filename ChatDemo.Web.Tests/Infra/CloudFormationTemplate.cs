@@ -71,32 +71,28 @@ internal sealed partial class CloudFormationTemplate
             if (!known.Contains(name)) problems.Add($"{where}: '{name}' is no resource, parameter or pseudo parameter");
         }
 
-        void Walk(JsonNode? node, string where)
+        bool Visit(JsonObject obj, string where)
         {
-            switch (node)
+            if (obj.Count != 1) return true;
+            switch (obj.First().Key)
             {
-                case JsonObject obj when obj.Count == 1 && obj.ContainsKey("Ref"):
+                case "Ref":
                     Check((string)obj["Ref"]!, where);
-                    break;
-                case JsonObject obj when obj.Count == 1 && obj.ContainsKey("Fn::GetAtt"):
+                    return false;
+                case "Fn::GetAtt":
                     var getAtt = obj["Fn::GetAtt"]!;
                     Check(getAtt is JsonArray parts ? (string)parts[0]! : ((string)getAtt!).Split('.')[0], where);
-                    break;
-                case JsonObject obj when obj.Count == 1 && obj.ContainsKey("Fn::Sub"):
+                    return false;
+                case "Fn::Sub":
                     var sub = obj["Fn::Sub"]!;
                     var (text, variables) = sub is JsonArray form
                         ? ((string)form[0]!, form[1]!.AsObject())
                         : ((string)sub!, new JsonObject());
                     var locals = new HashSet<string>(variables.Select(v => v.Key));
                     foreach (var name in SubVariables(text).Where(n => !locals.Contains(n))) Check(name, where);
-                    foreach (var (name, value) in variables) Walk(value, $"{where}.{name}");
-                    break;
-                case JsonObject obj:
-                    foreach (var (key, value) in obj) Walk(value, $"{where}.{key}");
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{where}[{i}]");
-                    break;
+                    return true; // on into the variables' values
+                default:
+                    return true;
             }
         }
 
@@ -110,11 +106,11 @@ internal sealed partial class CloudFormationTemplate
                 _ => [],
             };
             foreach (var dependency in dependencies) Check(dependency, $"Resources.{logicalId}.DependsOn");
-            Walk(resource["Properties"], $"Resources.{logicalId}.Properties");
+            Walk(resource["Properties"], $"Resources.{logicalId}.Properties", Visit);
         }
-        Walk(Root["Outputs"], "Outputs");
-        Walk(Root["Conditions"], "Conditions");
-        Walk(Root["Rules"], "Rules");
+        Walk(Root["Outputs"], "Outputs", Visit);
+        Walk(Root["Conditions"], "Conditions", Visit);
+        Walk(Root["Rules"], "Rules", Visit);
         return problems;
     }
 
@@ -127,24 +123,14 @@ internal sealed partial class CloudFormationTemplate
         var declared = Root["Conditions"]?.AsObject().Select(c => c.Key).ToHashSet() ?? [];
         var problems = new List<string>();
 
-        void Walk(JsonNode? node, string where)
+        bool Visit(JsonObject obj, string where)
         {
-            switch (node)
-            {
-                case JsonObject obj when obj.Count == 1 && obj["Fn::If"] is JsonArray branches:
-                    if (!declared.Contains((string)branches[0]!)) problems.Add($"{where}: Fn::If on unknown condition '{branches[0]}'");
-                    for (var i = 1; i < branches.Count; i++) Walk(branches[i], where);
-                    break;
-                case JsonObject obj when obj.Count == 1 && obj["Condition"] is JsonValue name:
-                    if (!declared.Contains((string)name!)) problems.Add($"{where}: unknown condition '{name}'");
-                    break;
-                case JsonObject obj:
-                    foreach (var (key, value) in obj) Walk(value, $"{where}.{key}");
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{where}[{i}]");
-                    break;
-            }
+            var name = obj.Count != 1 ? null
+                : obj["Fn::If"] is JsonArray branches ? (string?)branches[0]
+                : obj["Condition"] is JsonValue condition ? (string?)condition
+                : null;
+            if (name is not null && !declared.Contains(name)) problems.Add($"{where}: unknown condition '{name}'");
+            return true;
         }
 
         foreach (var section in new[] { "Resources", "Outputs" })
@@ -153,11 +139,29 @@ internal sealed partial class CloudFormationTemplate
             {
                 if (item!["Condition"] is JsonValue condition && !declared.Contains((string)condition!))
                     problems.Add($"{section}.{logicalId}: unknown condition '{condition}'");
-                Walk(item["Properties"] ?? item["Value"], $"{section}.{logicalId}");
+                Walk(item["Properties"] ?? item["Value"], $"{section}.{logicalId}", Visit);
             }
         }
-        Walk(Root["Conditions"], "Conditions");
+        Walk(Root["Conditions"], "Conditions", Visit);
         return problems;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> on every object below <paramref name="node"/>, depth first, with
+    /// its path; it descends into an object only when <paramref name="visit"/> answers true.
+    /// </summary>
+    private static void Walk(JsonNode? node, string where, Func<JsonObject, string, bool> visit)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (!visit(obj, where)) return;
+                foreach (var (key, value) in obj) Walk(value, $"{where}.{key}", visit);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) Walk(array[i], $"{where}[{i}]", visit);
+                break;
+        }
     }
 
     /// <summary>The resource or parameter names a <c>Fn::Sub</c> string refers to (<c>${Name}</c>, <c>${Name.Attribute}</c>; not <c>${!Literal}</c>).</summary>

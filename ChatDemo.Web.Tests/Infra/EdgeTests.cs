@@ -131,27 +131,22 @@ public sealed class EdgeTests
     }
 
     [Theory]
-    [InlineData("chat.example.com", "", false)]
-    [InlineData("", CertificateInUsEast1, false)]
-    [InlineData("", "", true)]
-    [InlineData("chat.example.com", CertificateInUsEast1, true)]
-    public void APageDomainAndItsCertificateComeTogetherOrNotAtAll(string domain, string certificate, bool holds)
+    [InlineData("Page", "chat.example.com", "", false)]
+    [InlineData("Page", "", CertificateInUsEast1, false)]
+    [InlineData("Page", "", "", true)]
+    [InlineData("Page", "chat.example.com", CertificateInUsEast1, true)]
+    [InlineData("WebSocket", "ws.example.com", "", false)]
+    [InlineData("WebSocket", "", CertificateInEuWest1, false)]
+    [InlineData("WebSocket", "", "", true)]
+    [InlineData("WebSocket", "ws.example.com", CertificateInEuWest1, true)]
+    public void ADomainAndItsCertificateComeTogetherOrNotAtAll(string which, string domain, string certificate, bool holds)
     {
-        var values = new StackValues(_template, new Dictionary<string, string> { ["PageDomainName"] = domain, ["PageCertificateArn"] = certificate });
+        var values = new StackValues(_template, new Dictionary<string, string>
+        {
+            [$"{which}DomainName"] = domain, [$"{which}CertificateArn"] = certificate,
+        });
 
-        Assert.Equal(holds, values.RuleHolds("PageDomainNeedsItsCertificate"));
-    }
-
-    [Theory]
-    [InlineData("ws.example.com", "", false)]
-    [InlineData("", CertificateInEuWest1, false)]
-    [InlineData("", "", true)]
-    [InlineData("ws.example.com", CertificateInEuWest1, true)]
-    public void AWebSocketDomainAndItsCertificateComeTogetherOrNotAtAll(string domain, string certificate, bool holds)
-    {
-        var values = new StackValues(_template, new Dictionary<string, string> { ["WebSocketDomainName"] = domain, ["WebSocketCertificateArn"] = certificate });
-
-        Assert.Equal(holds, values.RuleHolds("WebSocketDomainNeedsItsCertificate"));
+        Assert.Equal(holds, values.RuleHolds($"{which}DomainNeedsItsCertificate"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace ChatDemo.Web.Tests.Infra;
 /// runs it, and what it made: the app, as ReadyToRun code for the template's architecture, with the
 /// measured publish settings, and nothing else.
 /// </summary>
+[Collection(FunctionBuild.Collection)]
 public sealed class FunctionBuildTests(FunctionBuild build) : IClassFixture<FunctionBuild>
 {
     // Lambda allows 250 MB unzipped. The package is about 13 MB; a self-contained publish (the
@@ -20,35 +21,6 @@ public sealed class FunctionBuildTests(FunctionBuild build) : IClassFixture<Func
     private const ushort LinuxMachineOverride = 0x7B79;
 
     private const uint ReadyToRunSignature = 0x00525452; // "RTR"
-
-    [Fact]
-    public void TheTemplateBuildsTheFunctionWithTheMakefileTargetNamedForIt()
-    {
-        var function = build.Template.Resource("ChatFunction");
-        Assert.Equal("makefile", (string?)function["Metadata"]!["BuildMethod"]);
-        // The Makefile lives in infra/ (ContextPath, relative to the template), not in the app's folder.
-        Assert.Equal(Path.GetDirectoryName(Repository.MakefilePath),
-            Path.GetFullPath(Path.Combine(Repository.Root, "infra", (string)function["Metadata"]!["ContextPath"]!)));
-        Assert.Contains("build-ChatFunction:", File.ReadAllText(Repository.MakefilePath), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task TheMakefileReadsTheArchitectureFromTheTemplate()
-    {
-        var result = await FunctionBuild.MakeAsync(["print-runtime-identifier"], Path.GetTempPath(), new Dictionary<string, string>());
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(build.Expected.Rid, result.StandardOutput.Trim());
-    }
-
-    [Fact]
-    public async Task TheMakefileRefusesToBuildWithoutAnArtifactsFolder()
-    {
-        var result = await FunctionBuild.MakeAsync(["build-ChatFunction"], Path.GetTempPath(), new Dictionary<string, string> { ["ARTIFACTS_DIR"] = "" });
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("ARTIFACTS_DIR is not set", result.StandardError, StringComparison.Ordinal);
-    }
 
     [Fact]
     public void TheAppsAssemblyIsReadyToRunCodeForTheFunctionsArchitecture()
@@ -134,6 +106,49 @@ public sealed class FunctionBuildTests(FunctionBuild build) : IClassFixture<Func
     }
 }
 
+/// <summary>The template's build settings and the Makefile's own checks, without building.</summary>
+public sealed class MakefileTests
+{
+    private readonly CloudFormationTemplate _template = CloudFormationTemplate.Load(Repository.TemplatePath);
+
+    [Fact]
+    public void TheTemplateBuildsTheFunctionWithTheMakefileTargetNamedForIt()
+    {
+        var function = _template.Resource("ChatFunction");
+        Assert.Equal("makefile", (string?)function["Metadata"]!["BuildMethod"]);
+        // The Makefile lives in infra/ (ContextPath, relative to the template), not in the app's folder.
+        Assert.Equal(Path.GetDirectoryName(Repository.MakefilePath),
+            Path.GetFullPath(Path.Combine(Repository.Root, "infra", (string)function["Metadata"]!["ContextPath"]!)));
+        Assert.Contains("build-ChatFunction:", File.ReadAllText(Repository.MakefilePath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheMakefileReadsTheArchitectureFromTheTemplate()
+    {
+        var result = await FunctionBuild.MakeAsync(["print-runtime-identifier"], Path.GetTempPath(), new Dictionary<string, string>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(FunctionBuild.ExpectedFor(_template).Rid, result.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task TheMakefileRefusesToBuildWithoutAnArtifactsFolder()
+    {
+        var result = await FunctionBuild.MakeAsync(["build-ChatFunction"], Path.GetTempPath(), new Dictionary<string, string> { ["ARTIFACTS_DIR"] = "" });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("ARTIFACTS_DIR is not set", result.StandardError, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// The build runs by itself, after the tests that run in parallel: a Release build and ReadyToRun
+/// compilation of every assembly take a minute on a quiet 2-core machine, and several when it shares
+/// the cores with the rest of the suite.
+/// </summary>
+[CollectionDefinition(FunctionBuild.Collection, DisableParallelization = true)]
+public sealed class FunctionBuildCollection;
+
 /// <summary>
 /// Runs <c>make build-ChatFunction</c> once for the class, the way <c>sam build</c> does: with
 /// <c>--makefile</c> pointing at infra/Makefile, from a scratch folder of its own, and
@@ -141,7 +156,9 @@ public sealed class FunctionBuildTests(FunctionBuild build) : IClassFixture<Func
 /// </summary>
 public sealed class FunctionBuild : IAsyncLifetime
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    public const string Collection = "Function build";
+
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", "function-build-" + Guid.NewGuid().ToString("N"));
 
@@ -154,15 +171,18 @@ public sealed class FunctionBuild : IAsyncLifetime
 
     internal (Machine Pe, ushort Elf, string Rid) Expected { get; private set; }
 
-    public async Task InitializeAsync()
-    {
-        var architecture = Assert.Single(Template.Properties("ChatFunction")["Architectures"]!.AsArray());
-        Expected = architecture?.GetValue<string>() switch
+    /// <summary>The PE machine type, ELF e_machine and .NET runtime identifier of ChatFunction's one architecture.</summary>
+    internal static (Machine Pe, ushort Elf, string Rid) ExpectedFor(CloudFormationTemplate template) =>
+        Assert.Single(template.Properties("ChatFunction")["Architectures"]!.AsArray())?.GetValue<string>() switch
         {
             "arm64" => (Machine.Arm64, 183, "linux-arm64"),
             "x86_64" => (Machine.Amd64, 62, "linux-x64"),
             var other => throw new InvalidDataException($"ChatFunction's architecture '{other}' is none of Lambda's."),
         };
+
+    public async Task InitializeAsync()
+    {
+        Expected = ExpectedFor(Template);
 
         var scratch = Path.Combine(_folder, "scratch");
         Directory.CreateDirectory(scratch);
