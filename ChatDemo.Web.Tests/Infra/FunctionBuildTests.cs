@@ -131,6 +131,37 @@ public sealed class MakefileTests
         Assert.Equal(FunctionBuild.ExpectedFor(_template).Rid, result.StandardOutput.Trim());
     }
 
+    [Theory]
+    [InlineData("arm64", "linux-arm64")]
+    [InlineData("x86_64", "linux-x64")]
+    [InlineData("mips", null)]
+    [InlineData("arm64, x86_64", null)]
+    public async Task TheMakefileMapsExactlyOneLambdaArchitectureToItsRuntimeIdentifier(string architectures, string? rid)
+    {
+        var template = Path.Combine(Path.GetTempPath(), $"chatdemo-template-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(template, (await File.ReadAllTextAsync(Repository.TemplatePath))
+            .Replace("Architectures: [arm64]", $"Architectures: [{architectures}]", StringComparison.Ordinal));
+        try
+        {
+            var result = await FunctionBuild.MakeAsync(["print-runtime-identifier", $"CHATFUNCTION_TEMPLATE={template}"], Path.GetTempPath(), new Dictionary<string, string>());
+
+            if (rid is null)
+            {
+                Assert.NotEqual(0, result.ExitCode);
+                Assert.Contains("exactly one of arm64, x86_64", result.StandardError, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(result.ExitCode == 0, result.ToString());
+                Assert.Equal(rid, result.StandardOutput.Trim());
+            }
+        }
+        finally
+        {
+            File.Delete(template);
+        }
+    }
+
     [Fact]
     public async Task TheMakefileRefusesToBuildWithoutAnArtifactsFolder()
     {

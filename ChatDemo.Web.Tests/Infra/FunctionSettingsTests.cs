@@ -13,7 +13,7 @@ public sealed class FunctionSettingsTests
     [
         "Chat__Store", "Chat__DynamoDb__MessagesTable", "Chat__DynamoDb__ConnectionsTable", "Chat__FanOut",
         "Chat__EventBridge__BusName", "Chat__ApiGateway__ManagementEndpoint", "Chat__Sessions__SigningKey",
-        "Chat__WebSocketUrl", "Chat__MessageRetentionDays",
+        "Chat__WebSocketUrl", "Chat__MessageRetentionDays", "Chat__AllowedOrigins",
     ];
 
     // Local-engine overrides that must never reach AWS.
