@@ -58,6 +58,17 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
+# cfn-lint (a Python tool, not packaged by Debian) checks infra/template.yaml with the SAM
+# transform applied; pip installs it where Python is present.
+if ! command -v cfn-lint >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    echo "== installing cfn-lint for the template tests (pip install cfn-lint)"
+    python3 -m pip install -q cfn-lint || need "pip could not install cfn-lint: install it (pip install cfn-lint)"
+    hash -r
+  fi
+  command -v cfn-lint >/dev/null 2>&1 || need "cfn-lint is missing for the template tests: install Python 3 with pip, then 'pip install cfn-lint'"
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
