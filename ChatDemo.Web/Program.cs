@@ -1,18 +1,23 @@
 using ChatDemo.Web.ApiGatewayWebSockets;
+using ChatDemo.Web.Aws;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.ClientConfig;
 using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Delivery;
-using ChatDemo.Web.FanOut;
 using ChatDemo.Web.Health;
 using ChatDemo.Web.History;
+using ChatDemo.Web.Hosting;
 using ChatDemo.Web.Http;
 using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Page;
 using ChatDemo.Web.Presence;
 using ChatDemo.Web.Sessions;
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Storage.DynamoDb;
+using ChatDemo.Web.Storage.Sqlite;
 using ChatDemo.Web.WebSockets;
+
+// The composition root: the only place that knows both hosting modes. The mode is read once,
+// and only its services are registered and only its endpoints mapped (docs/architecture.md).
 
 // The page (wwwroot/ at the repository's top) is copied beside the binary in every build.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -20,6 +25,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = args,
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+var mode = HostingMode.Read(builder.Configuration);
 
 // Shutdown: sockets close with 1001 at once; the host must be gone within 10 seconds.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(8));
@@ -31,11 +37,16 @@ builder.Services.AddChatForwardedHeaders();
 builder.Services.AddChatRateLimiting();
 builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
-builder.Services.AddChatStore(builder.Configuration);
 builder.Services.AddChat();
-builder.Services.AddChatFanOut(builder.Configuration);
-builder.Services.AddDelivery();
-builder.UseLambdaHostingWhenInLambda();
+
+if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
+else builder.Services.AddSqliteStore();
+
+if (mode.AwsFanOut) builder.Services.AddAwsFanOut(builder.Configuration).AddDelivery();
+else builder.Services.AddInProcessFanOut();
+
+if (mode.ServesWebSockets) builder.Services.AddKestrelWebSockets();
+if (mode.InLambda) builder.UseLambdaHosting(mode.LambdaRuntimeApi!);
 
 var app = builder.Build();
 
@@ -43,7 +54,7 @@ app.UseChatForwardedHeaders();
 app.UseChatErrors();
 app.UseChatPage();
 app.UseChatSwagger();
-app.UseChatWebSockets();
+if (mode.ServesWebSockets) app.UseChatWebSockets();
 app.UseRateLimiter();
 
 app.MapSessions();
@@ -51,9 +62,9 @@ app.MapHistory();
 app.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
-app.MapChatWebSocket();
-app.MapApiGatewayWebSockets();
-app.MapDelivery();
+if (mode.ServesWebSockets) app.MapChatWebSocket();
+if (mode.InLambda) app.MapApiGatewayWebSockets();
+if (mode.AwsFanOut) app.MapDelivery();
 
 app.Run();
 

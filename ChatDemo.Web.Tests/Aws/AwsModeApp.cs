@@ -4,7 +4,6 @@ using System.Text.Json;
 using ChatDemo.Web.Aws;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Lambda;
-using ChatDemo.Web.Storage;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

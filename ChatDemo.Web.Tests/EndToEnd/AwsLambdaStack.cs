@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using ChatDemo.Web.Storage;
+using C = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Connections;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Tests.Aws;
 using ChatDemo.Web.Tests.Lambda;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using C = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Connections;
 
 namespace ChatDemo.Web.Tests.EndToEnd;
 

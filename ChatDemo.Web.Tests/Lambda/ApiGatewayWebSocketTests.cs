@@ -1,6 +1,5 @@
 using System.Text.Json;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Chat;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatDemo.Web.Tests.Lambda;

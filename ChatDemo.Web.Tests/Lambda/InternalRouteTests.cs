@@ -1,4 +1,4 @@
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text;
-using ChatDemo.Web.FanOut;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -102,7 +102,7 @@ public sealed class LambdaApp : IAsyncDisposable
 }
 
 /// <summary>
-/// The app as <c>Program</c> builds it, with the IServer that <c>UseLambdaHostingWhenInLambda</c>
+/// The app as <c>Program</c> builds it, with the IServer that <c>UseLambdaHosting</c>
 /// chose put back last: WebApplicationFactory registers its own server (TestServer or Kestrel)
 /// after the app's registrations.
 /// </summary>

@@ -1,5 +1,4 @@
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.Storage;
 
 namespace ChatDemo.Web.Tests.Storage;
 

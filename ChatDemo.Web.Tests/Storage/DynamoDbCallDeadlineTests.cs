@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.Storage;
 using ChatDemo.Web.Storage.DynamoDb;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.DynamoDb;
+using ChatDemo.Web.Storage.Sqlite;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

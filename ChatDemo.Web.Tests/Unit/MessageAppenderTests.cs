@@ -1,7 +1,5 @@
 using System.Text.Json;
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
 using ChatDemo.Web.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 

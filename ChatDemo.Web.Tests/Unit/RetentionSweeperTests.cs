@@ -1,6 +1,5 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
-using ChatDemo.Web.Storage;
 using ChatDemo.Web.Storage.Sqlite;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Sessions;
-using ChatDemo.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatDemo.Web.ApiGatewayWebSockets;

@@ -1,4 +1,4 @@
-using ChatDemo.Web.FanOut;
+using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.Aws;
 

@@ -1,6 +1,5 @@
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.WebSockets;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Aws;
@@ -40,9 +39,6 @@ public static class AwsFanOutServiceCollectionExtensions
 
         services.AddSingleton<IRoomFanOut, EventBridgeFanOut>();
         services.AddSingleton<IConnectionSender, ApiGatewayConnectionSender>();
-        // API Gateway owns the sockets here; the registry is only there because /ws stays mapped
-        // in every mode and its handler needs one to be built (it refuses non-upgrade requests).
-        services.AddSingleton<ConnectionRegistry>();
         return services;
     }
 }

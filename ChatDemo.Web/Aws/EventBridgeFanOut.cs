@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
-using ChatDemo.Web.FanOut;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Aws;

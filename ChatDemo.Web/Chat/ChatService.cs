@@ -1,6 +1,5 @@
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Chat;

@@ -1,5 +1,4 @@
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.Chat;
 

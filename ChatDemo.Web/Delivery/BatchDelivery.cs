@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.FanOut;
 
 namespace ChatDemo.Web.Delivery;
 

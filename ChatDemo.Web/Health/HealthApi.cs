@@ -1,5 +1,5 @@
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Http;
-using ChatDemo.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatDemo.Web.Health;

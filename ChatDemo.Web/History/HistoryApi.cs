@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Http;
-using ChatDemo.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatDemo.Web.History;

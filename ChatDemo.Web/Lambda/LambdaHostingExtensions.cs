@@ -1,5 +1,5 @@
-using ChatDemo.Web.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatDemo.Web.Lambda;
 
@@ -9,24 +9,16 @@ public static class LambdaHostingExtensions
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
 
     /// <summary>
-    /// Inside Lambda (<c>AWS_LAMBDA_RUNTIME_API</c> set), serves Runtime API invocations instead of
-    /// Kestrel's sockets; anywhere else, changes nothing. Read from configuration, which includes
-    /// the environment, so tests can point one app at an emulated Runtime API.
+    /// Serves invocations pulled from the Runtime API at <paramref name="runtimeApi"/> (host and
+    /// port, from <see cref="RuntimeApiVariable"/>) instead of Kestrel's sockets.
     /// </summary>
-    public static WebApplicationBuilder UseLambdaHostingWhenInLambda(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder UseLambdaHosting(this WebApplicationBuilder builder, string runtimeApi)
     {
-        var runtimeApi = builder.Configuration[RuntimeApiVariable];
-        if (string.IsNullOrEmpty(runtimeApi)) return builder;
-
         var runtime = new LambdaRuntimeClient(runtimeApi);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<LambdaInvocationRunner>();
-        // Registered after Kestrel's, so this is the IServer the host resolves.
-        builder.Services.AddSingleton<IServer, LambdaServer>();
-        // This process owns no socket here: at start, the in-process lifetime would forget every
-        // connection that other instances recorded. (Program.cs calls this after AddChatFanOut.)
-        var inProcessLifetime = builder.Services.Where(d => d.ImplementationType == typeof(InProcessConnectionLifetime)).ToArray();
-        foreach (var descriptor in inProcessLifetime) builder.Services.Remove(descriptor);
+        // The web host has registered Kestrel as the server already; this takes its place.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IServer, LambdaServer>());
 
         // A failure before the first invocation (bad configuration, a store that cannot be reached)
         // escapes Main; Lambda learns why through init/error rather than a bare exit code.

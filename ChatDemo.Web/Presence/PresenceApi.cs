@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Http;
-using ChatDemo.Web.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatDemo.Web.Presence;

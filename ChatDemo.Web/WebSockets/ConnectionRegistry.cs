@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using ChatDemo.Web.FanOut;
+using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.WebSockets;
 

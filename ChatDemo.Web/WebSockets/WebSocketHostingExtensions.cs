@@ -1,22 +1,26 @@
 using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatDemo.Web.WebSockets;
 
 public static class WebSocketHostingExtensions
 {
-    /// <summary>Kestrel mode's transport and in-process fan-out.</summary>
-    public static IServiceCollection AddInProcessWebSockets(this IServiceCollection services)
+    /// <summary>
+    /// The in-process fan-out and sender: the sockets this process holds. Without
+    /// <see cref="AddKestrelWebSockets"/> (inside Lambda) that set is empty.
+    /// </summary>
+    public static IServiceCollection AddInProcessFanOut(this IServiceCollection services)
     {
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<IRoomFanOut>(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IConnectionSender>(sp => sp.GetRequiredService<ConnectionRegistry>());
-        services.AddHostedService<InProcessConnectionLifetime>();
         return services;
     }
+
+    /// <summary>Kestrel mode's own sockets: their lifetime is the app's (see <see cref="InProcessConnectionLifetime"/>).</summary>
+    public static IServiceCollection AddKestrelWebSockets(this IServiceCollection services) =>
+        services.AddHostedService<InProcessConnectionLifetime>();
 
     /// <summary>
     /// Accepts WebSockets, each over a <see cref="CoalescingStream"/>. The wrap has to happen before

@@ -3,7 +3,6 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.Storage;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,5 @@
-using ChatDemo.Web.Chat;
 
-namespace ChatDemo.Web.Storage;
+namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// Where chat state lives: messages with per-room sequence numbers, and live connections.
@@ -43,13 +42,6 @@ public interface IChatStore
 
     /// <summary>Throws when the store cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>A store that deletes expired messages itself when asked (SQLite; DynamoDB uses TTL).</summary>
-public interface IMessageRetention
-{
-    /// <summary>Deletes messages whose <see cref="NewMessage.ExpiresAt"/> is before <paramref name="now"/>; returns how many.</summary>
-    Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public sealed record NewMessage(

@@ -1,4 +1,4 @@
-namespace ChatDemo.Web.FanOut;
+namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// How a room event reaches the room's connections: in process (Kestrel mode) or through

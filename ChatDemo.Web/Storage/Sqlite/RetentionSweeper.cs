@@ -1,7 +1,8 @@
+using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ChatDemo.Web.Storage;
+namespace ChatDemo.Web.Storage.Sqlite;
 
 /// <summary>
 /// Deletes expired messages every hour (Kestrel mode). On AWS, DynamoDB's TTL does this and no
@@ -40,4 +41,11 @@ internal static partial class RetentionLog
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Retention sweep failed; it runs again in an hour")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>A store that deletes expired messages itself when asked (SQLite; DynamoDB uses TTL).</summary>
+public interface IMessageRetention
+{
+    /// <summary>Deletes messages whose <see cref="NewMessage.ExpiresAt"/> is before <paramref name="now"/>; returns how many.</summary>
+    Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

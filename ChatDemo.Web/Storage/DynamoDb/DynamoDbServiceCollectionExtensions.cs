@@ -1,0 +1,25 @@
+using Amazon.DynamoDBv2;
+using ChatDemo.Web.Chat;
+using ChatDemo.Web.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ChatDemo.Web.Storage.DynamoDb;
+
+public static class DynamoDbServiceCollectionExtensions
+{
+    /// <summary><c>Chat__Store=DynamoDb</c>: two tables; no retention sweeper, DynamoDB's TTL expires messages.</summary>
+    public static IServiceCollection AddDynamoDbStore(this IServiceCollection services)
+    {
+        services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
+        services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
+        services.AddSingleton<IChatStore>(sp => new DynamoDbChatStore(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<DynamoDbTableNames>(),
+            sp.GetRequiredService<ILogger<DynamoDbChatStore>>(),
+            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
+        services.AddHostedService<DynamoDbTablesInitializer>();
+        return services;
+    }
+
+    private static ChatOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ChatOptions>>().Value;
+}
