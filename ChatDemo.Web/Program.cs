@@ -58,8 +58,9 @@ if (mode.ServesWebSockets) app.UseChatWebSockets();
 app.UseRateLimiter();
 
 app.MapSessions();
-app.MapHistory();
-app.MapPresence();
+var rooms = app.MapRoomRoutes();
+rooms.MapHistory();
+rooms.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
 if (mode.ServesWebSockets) app.MapChatWebSocket();

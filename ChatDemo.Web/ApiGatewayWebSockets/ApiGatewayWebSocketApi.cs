@@ -1,4 +1,5 @@
 using ChatDemo.Web.Chat;
+using ChatDemo.Web.Http;
 using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,37 +22,27 @@ public static class ApiGatewayWebSocketApi
     }
 
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> HandleEvent(
-        HttpContext context, ChatService chat, IChatStore store, SessionTokens tokens, TimeProvider time,
-        ILogger<ChatService> logger)
+        HttpContext context, ChatService chat, IChatStore store, WebSocketHandshake handshake, TimeProvider time,
+        ILoggerFactory loggers)
     {
         if (context.Features.Get<IApiGatewayWebSocketFeature>() is not { } webSocket) return TypedResults.NotFound();
         var cancellationToken = context.RequestAborted;
         return webSocket.EventType switch
         {
-            "CONNECT" => await ConnectAsync(context.Request, webSocket, chat, tokens, time, cancellationToken),
+            "CONNECT" => await ConnectAsync(context.Request, webSocket, chat, handshake, time, cancellationToken),
             "DISCONNECT" => await DisconnectAsync(webSocket, chat, cancellationToken),
-            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, logger, cancellationToken),
-            _ => Refuse(StatusCodes.Status400BadRequest, "Unknown event type", $"eventType {webSocket.EventType} is not CONNECT, DISCONNECT or MESSAGE."),
+            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, loggers.CreateLogger(typeof(ApiGatewayWebSocketApi).FullName!), cancellationToken),
+            _ => Problems.Refuse(StatusCodes.Status400BadRequest, "Unknown event type", $"eventType {webSocket.EventType} is not CONNECT, DISCONNECT or MESSAGE."),
         };
     }
 
-    /// <summary>The same checks as Kestrel's upgrade: a 400 or 401 here makes API Gateway refuse the connection.
-    /// The Origin check is Kestrel's alone: the WebSocket API's host is never the page's.</summary>
+    /// <summary>Kestrel's handshake (without Origin): a 400 or 401 here makes API Gateway refuse the connection.</summary>
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> ConnectAsync(
-        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, SessionTokens tokens, TimeProvider time,
+        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, WebSocketHandshake handshake, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var room = request.Query["room"];
-        if (room.Count != 1 || !ChatRules.IsValidRoom(room[0]))
-            return Refuse(StatusCodes.Status400BadRequest, "Bad room", "room must be 1-64 characters of A-Z a-z 0-9 _ -.");
-
-        var token = request.Query["token"];
-        var session = token.Count == 1 ? tokens.Verify(token[0]) : null;
-        if (session is null)
-            return Refuse(StatusCodes.Status401Unauthorized, "Invalid session", "token is missing, forged or expired; create a session with POST /api/sessions.");
-
-        await chat.ConnectAsync(
-            new ChatConnection(webSocket.ConnectionId, room[0]!, session.User, ChatTime.Truncate(time.GetUtcNow())), cancellationToken);
+        if (handshake.Check(request, checkOrigin: false, out var room, out var user) is { } refusal) return refusal;
+        await chat.ConnectAsync(new ChatConnection(webSocket.ConnectionId, room, user, ChatTime.Truncate(time.GetUtcNow())), cancellationToken);
         return TypedResults.Ok();
     }
 
@@ -75,7 +66,7 @@ public static class ApiGatewayWebSocketApi
         if (connection is null)
         {
             ApiGatewayWebSocketLog.UnknownConnection(logger, webSocket.ConnectionId, webSocket.RouteKey);
-            return Refuse(StatusCodes.Status410Gone, "Unknown connection", "This connection is not recorded; reconnect.");
+            return Problems.Refuse(StatusCodes.Status410Gone, "Unknown connection", "This connection is not recorded; reconnect.");
         }
 
         using var frame = new MemoryStream();
@@ -86,9 +77,6 @@ public static class ApiGatewayWebSocketApi
             cancellationToken);
         return TypedResults.Ok();
     }
-
-    private static ProblemHttpResult Refuse(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
 }
 
 internal static partial class ApiGatewayWebSocketLog

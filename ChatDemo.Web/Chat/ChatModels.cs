@@ -1,9 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace ChatDemo.Web.Chat;
 
 /// <summary>A user as the server knows them: from a verified session token, never from a frame.</summary>
 public sealed record ChatUser(string Id, string Name);
 
-/// <summary>A stored chat message.</summary>
+/// <summary>A stored chat message; in JSON, the <c>message</c> frame's fields without <c>type</c>.</summary>
+[JsonConverter(typeof(ChatMessageJsonConverter))]
 public sealed record ChatMessage(
     string Room,
     long Seq,
@@ -22,3 +26,20 @@ public sealed record ChatConnection(
 
 /// <summary>A user online in a room, since their earliest open connection.</summary>
 public sealed record PresentUser(string Id, string Name, DateTimeOffset OnlineSince);
+
+/// <summary>
+/// A message in JSON (history pages) is the <c>message</c> frame's fields without <c>type</c>,
+/// written by the same code as the frame. Messages are never read from JSON.
+/// </summary>
+public sealed class ChatMessageJsonConverter : JsonConverter<ChatMessage>
+{
+    public override ChatMessage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Messages are written to JSON, never read from it.");
+
+    public override void Write(Utf8JsonWriter writer, ChatMessage value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        ServerFrames.WriteMessageFields(writer, value);
+        writer.WriteEndObject();
+    }
+}

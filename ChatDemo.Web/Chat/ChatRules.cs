@@ -13,7 +13,13 @@ public static class ChatRules
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 100;
 
-    /// <summary>Room: 1–64 of <c>A-Z a-z 0-9 _ -</c>, case-sensitive.</summary>
+    /// <summary>The room rule as every refusal and API description states it.</summary>
+    public const string RoomRule = $"room must be {IdentifierChars}";
+
+    /// <summary>What a room and a clientMessageId are made of.</summary>
+    public const string IdentifierChars = "1-64 characters of A-Z a-z 0-9 _ -";
+
+    /// <summary>Room: 1–64 of <c>A-Z a-z 0-9 _ -</c>, case-sensitive (<see cref="RoomRule"/>).</summary>
     public static bool IsValidRoom(string? room) => IsIdentifier(room, MaxRoomLength);
 
     /// <summary>clientMessageId: 1–64 of <c>A-Z a-z 0-9 _ -</c>.</summary>

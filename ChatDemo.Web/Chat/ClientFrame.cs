@@ -70,7 +70,7 @@ public abstract record ClientFrame
     {
         var clientMessageId = ValidClientMessageId(root);
         if (clientMessageId is null)
-            return new Rejected(ErrorCodes.ValidationFailed, "clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -");
+            return new Rejected(ErrorCodes.ValidationFailed, $"clientMessageId must be {ChatRules.IdentifierChars}");
 
         if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
             return new Rejected(ErrorCodes.ValidationFailed, "text must be a string of 1-2000 characters", clientMessageId);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ChatDemo.Web.Lambda;
 
 namespace ChatDemo.Web.Delivery;
 
@@ -13,16 +14,15 @@ namespace ChatDemo.Web.Delivery;
 /// <param name="ConnectionIds">The batch: one page of the room's connections.</param>
 public sealed record DeliveryBatch(string Room, ReadOnlyMemory<byte> Frame, string? ExceptConnectionId, IReadOnlyList<string> ConnectionIds)
 {
-    /// <summary>The value of <c>chatDemo</c> that marks a delivery payload.</summary>
-    public const string Marker = "deliver";
-
     /// <summary>The batch, or the reason the payload is not one.</summary>
     public static DeliveryBatch? TryParse(JsonElement payload, out string error)
     {
         error = "";
         if (payload.ValueKind != JsonValueKind.Object) return Fail("the payload must be a JSON object", out error);
-        if (!payload.TryGetProperty("chatDemo", out var marker) || marker.ValueKind != JsonValueKind.String || marker.GetString() != Marker)
-            return Fail($"chatDemo must be \"{Marker}\"", out error);
+        // The adapter routed the invocation here by this marker; checked again so the endpoint stands on its own.
+        if (!payload.TryGetProperty(LambdaEvents.DirectInvocationMarker, out var marker) || marker.ValueKind != JsonValueKind.String
+            || marker.GetString() != LambdaEvents.DirectInvocationDeliver)
+            return Fail($"{LambdaEvents.DirectInvocationMarker} must be \"{LambdaEvents.DirectInvocationDeliver}\"", out error);
         if (!payload.TryGetProperty("room", out var room) || room.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(room.GetString()))
             return Fail("room must be a non-empty string", out error);
         if (!payload.TryGetProperty("frame", out var frame) || frame.ValueKind != JsonValueKind.Object)

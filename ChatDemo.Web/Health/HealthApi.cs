@@ -19,7 +19,7 @@ public static class HealthApi
     }
 
     private static async Task<Results<Ok<HealthView>, ProblemHttpResult>> CheckHealth(
-        IChatStore store, ILogger<HealthView> logger, CancellationToken cancellationToken)
+        IChatStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
@@ -30,7 +30,7 @@ public static class HealthApi
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            HealthLog.StoreUnhealthy(logger, e);
+            HealthLog.StoreUnhealthy(loggers.CreateLogger(typeof(HealthApi).FullName!), e);
             return Problems.Unavailable("The message store is not answering; messages cannot be stored or read right now.");
         }
     }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,11 +8,11 @@ namespace ChatDemo.Web.History;
 
 public static class HistoryApi
 {
-    public static IEndpointRouteBuilder MapHistory(this IEndpointRouteBuilder routes)
+    /// <summary><c>GET /api/rooms/{room}/messages</c>, under <see cref="RoomRoutes.MapRoomRoutes"/> (which checks the room).</summary>
+    public static RouteGroupBuilder MapHistory(this RouteGroupBuilder rooms)
     {
-        routes.MapGet("/api/rooms/{room}/messages", GetMessages)
+        rooms.MapGet("/messages", GetMessages)
             .WithName("GetRoomMessages")
-            .WithTags("Rooms")
             .WithSummary("Read a room's history")
             .WithDescription("Messages in ascending seq. Without after/before: the newest `limit`. With after=N: the oldest `limit` " +
                              "with seq > N (catch-up after a reconnect). With before=N: the newest `limit` with seq < N (scrolling back). " +
@@ -21,11 +20,11 @@ public static class HistoryApi
             .Produces<HistoryPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireChatRateLimit(RateLimiting.Api);
-        return routes;
+        return rooms;
     }
 
     private static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> GetMessages(
-        [Description("Room name: 1-64 characters of A-Z a-z 0-9 _ -, case-sensitive.")] string room,
+        [Description(RoomRoutes.RoomDescription)] string room,
         [Description("Return the oldest messages with seq greater than this (an integer >= 0). Cannot be combined with before.")] string? after,
         [Description("Return the newest messages with seq less than this (an integer >= 0). Cannot be combined with after.")] string? before,
         [Description("Page size, 1-100; default 50.")] string? limit,
@@ -33,8 +32,6 @@ public static class HistoryApi
         IChatStore store,
         CancellationToken cancellationToken)
     {
-        if (!ChatRules.IsValidRoom(room))
-            return Problems.BadRequest("room must be 1-64 characters of A-Z a-z 0-9 _ -.");
         if (!TryParseBound(request, "after", after, out var afterSeq, out var problem)) return problem!;
         if (!TryParseBound(request, "before", before, out var beforeSeq, out problem)) return problem!;
         if (afterSeq is not null && beforeSeq is not null)
@@ -49,7 +46,7 @@ public static class HistoryApi
         }
 
         var page = await store.GetMessagesAsync(room, new HistoryQuery(afterSeq, beforeSeq, take), cancellationToken);
-        return TypedResults.Ok(new HistoryPage(room, page.Messages.Select(MessageView.From).ToArray(), page.HasMore));
+        return TypedResults.Ok(new HistoryPage(room, page.Messages, page.HasMore));
     }
 
     // .NET's integer parsing accepts trailing NUL characters even with NumberStyles.None ("1\0"
@@ -75,21 +72,5 @@ public static class HistoryApi
 /// <param name="Room">The room asked for.</param>
 /// <param name="Messages">Messages in ascending seq.</param>
 /// <param name="HasMore">Whether more messages exist in the direction asked.</param>
-public sealed record HistoryPage(string Room, IReadOnlyList<MessageView> Messages, bool HasMore);
-
-/// <summary>A stored message: the fields of the <c>message</c> frame without <c>type</c>.</summary>
-public sealed record MessageView(
-    string Room,
-    long Seq,
-    string Id,
-    string ClientMessageId,
-    UserView Sender,
-    string Text,
-    [property: JsonConverter(typeof(ChatTimeJsonConverter))] DateTimeOffset SentAt)
-{
-    public static MessageView From(ChatMessage m) =>
-        new(m.Room, m.Seq, m.Id, m.ClientMessageId, new UserView(m.Sender.Id, m.Sender.Name), m.Text, m.SentAt);
-}
-
-/// <summary>A user as shown to others.</summary>
-public sealed record UserView(string Id, string Name);
+/// <remarks>Each message is written as the <c>message</c> frame's fields without <c>type</c> (<see cref="ChatMessage"/>'s wire converter).</remarks>
+public sealed record HistoryPage(string Room, IReadOnlyList<ChatMessage> Messages, bool HasMore);

@@ -5,15 +5,19 @@ namespace ChatDemo.Web.Http;
 /// <summary>RFC 9457 problem responses with a useful <c>detail</c>, as protocol.md section 6 asks.</summary>
 public static class Problems
 {
+    /// <summary>Any problem: a short <paramref name="title"/> for the kind, a <paramref name="detail"/> that says what to do.</summary>
+    public static ProblemHttpResult Refuse(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+
     public static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid");
+        Refuse(StatusCodes.Status400BadRequest, "The request is not valid", detail);
 
     public static ProblemHttpResult PayloadTooLarge(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large");
+        Refuse(StatusCodes.Status413PayloadTooLarge, "The request body is too large", detail);
 
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type");
+        Refuse(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", detail);
 
     public static ProblemHttpResult Unavailable(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+        Refuse(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
 }

@@ -8,26 +8,24 @@ namespace ChatDemo.Web.Presence;
 
 public static class PresenceApi
 {
-    public static IEndpointRouteBuilder MapPresence(this IEndpointRouteBuilder routes)
+    /// <summary><c>GET /api/rooms/{room}/presence</c>, under <see cref="RoomRoutes.MapRoomRoutes"/> (which checks the room).</summary>
+    public static RouteGroupBuilder MapPresence(this RouteGroupBuilder rooms)
     {
-        routes.MapGet("/api/rooms/{room}/presence", GetPresence)
+        rooms.MapGet("/presence", GetPresence)
             .WithName("GetRoomPresence")
-            .WithTags("Rooms")
             .WithSummary("List who is online in a room")
             .WithDescription("Each user with at least one open connection in the room, once, oldest first. No token needed.")
             .Produces<PresenceView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireChatRateLimit(RateLimiting.Api);
-        return routes;
+        return rooms;
     }
 
-    private static async Task<Results<Ok<PresenceView>, ProblemHttpResult>> GetPresence(
-        [Description("Room name: 1-64 characters of A-Z a-z 0-9 _ -, case-sensitive.")] string room,
+    private static async Task<Ok<PresenceView>> GetPresence(
+        [Description(RoomRoutes.RoomDescription)] string room,
         IChatStore store,
         CancellationToken cancellationToken)
     {
-        if (!ChatRules.IsValidRoom(room))
-            return Problems.BadRequest("room must be 1-64 characters of A-Z a-z 0-9 _ -.");
         var users = await store.GetPresenceAsync(room, cancellationToken);
         return TypedResults.Ok(new PresenceView(room, users.Select(u => new OnlineUser(u.Id, u.Name, u.OnlineSince)).ToArray()));
     }

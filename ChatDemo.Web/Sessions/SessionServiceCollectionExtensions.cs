@@ -6,6 +6,7 @@ public static class SessionServiceCollectionExtensions
     {
         services.AddSingleton(SigningKey.Resolve);
         services.AddSingleton<SessionTokens>();
+        services.AddSingleton<WebSocketHandshake>();
         // The host's request lines ("Request starting GET /ws?room=…&token=…") carry the session
         // token in the query string; a token must never reach a log, whatever level is configured.
         services.AddLogging(logging => logging.AddFilter(TokenBearingCategory, LogLevel.Warning));

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Http;
 using ChatDemo.Web.Sessions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public static class WebSocketEndpoint
 
     private static async Task<IResult> Connect(
         HttpContext context,
-        SessionTokens tokens,
+        WebSocketHandshake handshake,
         ChatService chat,
         ConnectionRegistry registry,
         IOptions<ChatOptions> options,
@@ -36,34 +37,21 @@ public static class WebSocketEndpoint
         TimeProvider time,
         ILogger<WebSocketClient> logger)
     {
-        var request = context.Request;
         if (!context.WebSockets.IsWebSocketRequest)
-            return Refuse(StatusCodes.Status400BadRequest, "Not a WebSocket request", "/ws takes a WebSocket upgrade (GET with Upgrade: websocket).");
-
-        var room = request.Query["room"];
-        if (room.Count != 1 || !ChatRules.IsValidRoom(room[0]))
-            return Refuse(StatusCodes.Status400BadRequest, "Bad room", "room must be 1-64 characters of A-Z a-z 0-9 _ -.");
-
-        var tokenValues = request.Query["token"];
-        var session = tokenValues.Count == 1 ? tokens.Verify(tokenValues[0]) : null;
-        if (session is null)
-            return Refuse(StatusCodes.Status401Unauthorized, "Invalid session", "token is missing, forged or expired; create a session with POST /api/sessions.");
-
-        if (!OriginPolicy.IsAllowed(request, options.Value))
-            return Refuse(StatusCodes.Status403Forbidden, "Origin not allowed", "This origin may not open the chat WebSocket; see Chat__AllowedOrigins.");
-
+            return Problems.Refuse(StatusCodes.Status400BadRequest, "Not a WebSocket request", "/ws takes a WebSocket upgrade (GET with Upgrade: websocket).");
+        if (handshake.Check(context.Request, checkOrigin: true, out var room, out var user) is { } refusal) return refusal;
         if (lifetime.ApplicationStopping.IsCancellationRequested)
-            return Refuse(StatusCodes.Status503ServiceUnavailable, "Shutting down", "The server is shutting down; reconnect in a moment.");
+            return Problems.Refuse(StatusCodes.Status503ServiceUnavailable, "Shutting down", "The server is shutting down; reconnect in a moment.");
         var limits = options.Value.Limits;
 
-        var connection = new ChatConnection(Ids.NewConnectionId(), room[0]!, session.User, ChatTime.Truncate(time.GetUtcNow()));
+        var connection = new ChatConnection(Ids.NewConnectionId(), room, user, ChatTime.Truncate(time.GetUtcNow()));
         using var rateLimit = new SendRateLimit(limits, time);
         var client = new WebSocketClient(new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit), limits);
 
         // Registered and announced before the upgrade completes: every room event from the moment
         // the client sees the socket open reaches it, so history fetched after that leaves no gap.
         if (!registry.TryAdd(client, limits.MaxConnections))
-            return Refuse(StatusCodes.Status503ServiceUnavailable, "Too many connections", "The server is at its connection limit; retry later.");
+            return Problems.Refuse(StatusCodes.Status503ServiceUnavailable, "Too many connections", "The server is at its connection limit; retry later.");
         try
         {
             await chat.ConnectAsync(connection, context.RequestAborted);
@@ -83,7 +71,7 @@ public static class WebSocketEndpoint
         {
             WebSocketLog.ConnectionFailed(logger, e, connection.ConnectionId);
             if (!context.Response.HasStarted)
-                return Refuse(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "The connection could not be recorded; retry shortly.");
+                return Problems.Refuse(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "The connection could not be recorded; retry shortly.");
         }
         finally
         {
@@ -92,9 +80,6 @@ public static class WebSocketEndpoint
         }
         return Results.Empty;
     }
-
-    private static IResult Refuse(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
 }
 
 internal static partial class WebSocketLog

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatDemo.Web.Chat;
+using static ChatDemo.Web.Storage.DynamoDb.DynamoDbValues;
 using C = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Connections;
 
 namespace ChatDemo.Web.Storage.DynamoDb;
@@ -171,21 +172,16 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
     public async Task<IReadOnlyList<ChatConnection>> ListRoomAsync(string room, CancellationToken cancellationToken)
     {
         var connections = new List<ChatConnection>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var pages = client.Paginators.Query(new QueryRequest
         {
-            var response = await client.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                IndexName = C.ByRoomIndex,
-                KeyConditionExpression = "#room = :room",
-                ExpressionAttributeNames = new() { ["#room"] = C.ByRoomPartitionKey },
-                ExpressionAttributeValues = new() { [":room"] = new() { S = room } },
-                ExclusiveStartKey = start,
-            }, cancellationToken);
-            foreach (var item in response.Items ?? []) connections.Add(ReadConnection(item));
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        } while (start is not null);
+            TableName = table,
+            IndexName = C.ByRoomIndex,
+            KeyConditionExpression = "#room = :room",
+            ExpressionAttributeNames = new() { ["#room"] = C.ByRoomPartitionKey },
+            ExpressionAttributeValues = new() { [":room"] = new() { S = room } },
+        });
+        await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
+            connections.AddRange((page.Items ?? []).Select(ReadConnection));
         return connections
             .OrderBy(c => c.ConnectedAt)
             .ThenBy(c => c.ConnectionId, StringComparer.Ordinal)
@@ -207,22 +203,17 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
     public async Task<IReadOnlyList<RemovedConnection>> RemoveStaleAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var pages = client.Paginators.Scan(new ScanRequest
         {
-            var response = await client.ScanAsync(new ScanRequest
-            {
-                TableName = table,
-                FilterExpression = "attribute_exists(#room) AND #at < :before",
-                ProjectionExpression = "#id",
-                ExpressionAttributeNames = new() { ["#room"] = C.ByRoomPartitionKey, ["#at"] = C.ConnectedAt, ["#id"] = C.PartitionKey },
-                ExpressionAttributeValues = new() { [":before"] = Number(connectedBefore.ToUnixTimeMilliseconds()) },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken);
-            foreach (var item in response.Items ?? []) stale.Add(item[C.PartitionKey].S);
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        } while (start is not null);
+            TableName = table,
+            FilterExpression = "attribute_exists(#room) AND #at < :before",
+            ProjectionExpression = "#id",
+            ExpressionAttributeNames = new() { ["#room"] = C.ByRoomPartitionKey, ["#at"] = C.ConnectedAt, ["#id"] = C.PartitionKey },
+            ExpressionAttributeValues = new() { [":before"] = Number(connectedBefore.ToUnixTimeMilliseconds()) },
+            ConsistentRead = true,
+        });
+        await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
+            stale.AddRange((page.Items ?? []).Select(item => item[C.PartitionKey].S));
 
         var removed = new List<RemovedConnection>(stale.Count);
         foreach (var id in stale)
@@ -245,6 +236,4 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
         item[C.ByRoomPartitionKey].S,
         new ChatUser(item[C.UserId].S, item[C.UserName].S),
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[C.ConnectedAt].N, CultureInfo.InvariantCulture)));
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

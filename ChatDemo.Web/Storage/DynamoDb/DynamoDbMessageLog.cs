@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatDemo.Web.Chat;
+using static ChatDemo.Web.Storage.DynamoDb.DynamoDbValues;
 using M = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Messages;
 
 namespace ChatDemo.Web.Storage.DynamoDb;
@@ -130,25 +131,25 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
 
         var values = new Dictionary<string, AttributeValue> { [":room"] = new() { S = room }, [":low"] = Number(low) };
         if (high is { } h) values[":high"] = Number(h);
+        // One more than asked tells whether there are more; a page cut short by DynamoDB's 1 MB
+        // limit is continued by the paginator until that many have been read.
         var take = query.Limit + 1;
         var messages = new List<ChatMessage>(take);
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var pages = client.Paginators.Query(new QueryRequest
         {
-            var response = await client.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                KeyConditionExpression = condition,
-                ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey, ["#seq"] = M.SortKey },
-                ExpressionAttributeValues = values,
-                ScanIndexForward = forward,
-                Limit = take - messages.Count,
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken);
-            foreach (var item in response.Items ?? []) messages.Add(ReadMessage(item));
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        } while (start is not null && messages.Count < take);
+            TableName = table,
+            KeyConditionExpression = condition,
+            ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey, ["#seq"] = M.SortKey },
+            ExpressionAttributeValues = values,
+            ScanIndexForward = forward,
+            Limit = take,
+            ConsistentRead = true,
+        });
+        await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
+        {
+            messages.AddRange((page.Items ?? []).Take(take - messages.Count).Select(ReadMessage));
+            if (messages.Count == take) break;
+        }
 
         var hasMore = messages.Count > query.Limit;
         if (hasMore) messages.RemoveAt(messages.Count - 1);
@@ -186,8 +187,6 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
         item[M.PartitionKey].S, Long(item[M.SortKey]), item[M.Id].S, item[M.ClientMessageId].S,
         new ChatUser(item[M.SenderId].S, item[M.SenderName].S), item[M.Text].S,
         DateTimeOffset.FromUnixTimeMilliseconds(Long(item[M.SentAt])));
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
     private static long Long(AttributeValue value) => long.Parse(value.N, CultureInfo.InvariantCulture);
 

@@ -1,9 +1,9 @@
 using ChatDemo.Web.Configuration;
 
-namespace ChatDemo.Web.WebSockets;
+namespace ChatDemo.Web.Sessions;
 
 /// <summary>
-/// Which browser origins may open <c>/ws</c>: the page's own, plus <c>Chat__AllowedOrigins</c>.
+/// Which browser origins may open Kestrel's <c>/ws</c>: the page's own, plus <c>Chat__AllowedOrigins</c>.
 /// A request without <c>Origin</c> is not a browser's, and its token is what authenticates it.
 /// </summary>
 public static class OriginPolicy
