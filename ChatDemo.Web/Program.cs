@@ -38,6 +38,7 @@ builder.Services.AddChatRateLimiting();
 builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
 builder.Services.AddChat();
+builder.Services.AddChatHealth();
 
 if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
 else builder.Services.AddSqliteStore();

@@ -123,7 +123,7 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<AwsThrottledException>(() => _client.PostToConnectionAsync("storm=", "{}"u8.ToArray(), CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
-        Assert.Equal(AwsRetryPolicy.MaxAttempts, _fake.CallsFor("storm="));
+        Assert.Equal(AwsResilience.MaxAttempts, _fake.CallsFor("storm="));
     }
 
     [Fact]
@@ -135,6 +135,6 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
         Assert.Equal("InternalServerErrorException", error.ErrorCode);
-        Assert.Equal(AwsRetryPolicy.MaxAttempts, _fake.CallsFor("broken="));
+        Assert.Equal(AwsResilience.MaxAttempts, _fake.CallsFor("broken="));
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatDemo.Web.Tests.Aws;
 
-/// <summary>The clients registered as the app registers them (typed client + AddSigV4), pointed at fakes.</summary>
+/// <summary>The clients registered as the app registers them (typed client + AddAwsTransport: retries above SigV4), pointed at fakes.</summary>
 public static class AwsClientServices
 {
     public static ServiceProvider Create(ApiGatewayManagementFake? apiGateway = null, EventBridgeFake? eventBridge = null)
@@ -12,13 +12,12 @@ public static class AwsClientServices
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(AwsTestCredentials.Identity);
-        services.AddSingleton<AwsRetryPolicy>();
         if (apiGateway is not null)
             services.AddHttpClient<ApiGatewayManagementClient>(http => http.BaseAddress = apiGateway.ManagementEndpoint)
-                .AddSigV4(ApiGatewayManagementClient.ServiceName);
+                .AddAwsTransport(ApiGatewayManagementClient.ServiceName, ApiGatewayManagementClient.ServiceLabel);
         if (eventBridge is not null)
             services.AddHttpClient<EventBridgeClient>(http => http.BaseAddress = eventBridge.BaseUri)
-                .AddSigV4(EventBridgeClient.ServiceName);
+                .AddAwsTransport(EventBridgeClient.ServiceName, EventBridgeClient.ServiceLabel);
         return services.BuildServiceProvider();
     }
 }

@@ -61,7 +61,7 @@ public sealed class EventBridgeClientTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<PutEventsFailedException>(() => _client.PutEventsAsync([Entry(1), Entry(2)], CancellationToken.None));
 
-        Assert.Equal(AwsRetryPolicy.MaxAttempts, _fake.Requests.Count);
+        Assert.Equal(AwsResilience.MaxAttempts, _fake.Requests.Count);
         var failure = Assert.Single(error.Failures);
         Assert.Equal((1, "ThrottlingException"), (failure.Index, failure.ErrorCode));
         Assert.Single(_fake.Events);

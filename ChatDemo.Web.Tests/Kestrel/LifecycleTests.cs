@@ -115,6 +115,22 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await using var app = await ChatApp.StartAsync();
         using var response = await app.Http.GetAsync("/health");
         Assert.Equal("healthy", (await ProblemAssert.IsJsonAsync(response, 200)).Str("status"));
+        foreach (var probe in new[] { "/health/live", "/health/ready" })
+        {
+            using var answer = await app.Http.GetAsync(probe);
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("Healthy", await answer.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>Liveness says the process answers, readiness that the store does: only the second fails with the store.</summary>
+    private static async Task AssertLiveButNotReadyAsync(ChatApp app)
+    {
+        using var live = await app.Http.GetAsync("/health/live");
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+        using var ready = await app.Http.GetAsync("/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -129,6 +145,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             await dynamo.DeleteTableAsync(app.Setting("Chat:DynamoDb:ConnectionsTable"));
             using var response = await app.Http.GetAsync("/health");
             await ProblemAssert.IsProblemAsync(response, 503);
+            await AssertLiveButNotReadyAsync(app);
             return;
         }
 
@@ -139,6 +156,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         {
             using var response = await app.Http.GetAsync("/health");
             await ProblemAssert.IsProblemAsync(response, 503);
+            await AssertLiveButNotReadyAsync(app);
         }
         finally
         {

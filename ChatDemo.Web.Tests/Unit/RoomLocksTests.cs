@@ -35,7 +35,7 @@ public sealed class RoomLocksTests
         held.Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
 
-        var line = Assert.Single(_logs.Lines, l => l.Contains("[110]", StringComparison.Ordinal));
+        var line = Assert.Single(_logs.Lines, l => l.Contains("[10]", StringComparison.Ordinal));
         Assert.StartsWith("Warning", line, StringComparison.Ordinal);
         Assert.Contains("room lobby's lock, held by SendMessageAsync", line, StringComparison.Ordinal);
     }
@@ -49,7 +49,7 @@ public sealed class RoomLocksTests
         held.Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
 
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains("[110]", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("[10]", StringComparison.Ordinal));
     }
 
     [Fact]

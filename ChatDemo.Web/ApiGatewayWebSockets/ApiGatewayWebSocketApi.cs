@@ -81,6 +81,6 @@ public static class ApiGatewayWebSocketApi
 
 internal static partial class ApiGatewayWebSocketLog
 {
-    [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "WebSocket {RouteKey} message from unknown connection {ConnectionId}: answered 410")]
+    [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "WebSocket {RouteKey} message from unknown connection {ConnectionId}: answered 410")]
     public static partial void UnknownConnection(ILogger logger, string connectionId, string routeKey);
 }

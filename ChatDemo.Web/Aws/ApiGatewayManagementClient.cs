@@ -19,13 +19,16 @@ public sealed class ApiGatewayManagementClient
 {
     public const string ServiceName = "execute-api";
 
+    /// <summary>The name logs and errors use.</summary>
+    public const string ServiceLabel = "API Gateway";
+
     private readonly AwsHttpSender _sender;
     private readonly string _connectionsBase;
     private readonly ILogger<ApiGatewayManagementClient> _logger;
 
-    public ApiGatewayManagementClient(HttpClient http, AwsRetryPolicy retry, ILogger<ApiGatewayManagementClient> logger)
+    public ApiGatewayManagementClient(HttpClient http, ILogger<ApiGatewayManagementClient> logger)
     {
-        _sender = new AwsHttpSender(http, "API Gateway", retry, logger);
+        _sender = new AwsHttpSender(http, ServiceLabel);
         _connectionsBase = http.BaseAddress!.AbsoluteUri.TrimEnd('/') + "/@connections/";
         _logger = logger;
     }
@@ -38,7 +41,7 @@ public sealed class ApiGatewayManagementClient
     /// <exception cref="AwsServiceException">403, throttling or 5xx that outlasted the retries, or another error.</exception>
     public async Task<PostResult> PostToConnectionAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        using var response = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, ConnectionUri(connectionId))
+        using var response = await _sender.SendAsync(new HttpRequestMessage(HttpMethod.Post, ConnectionUri(connectionId))
         {
             Content = new ReadOnlyMemoryContent(data) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         }, IsGone, cancellationToken);
@@ -51,7 +54,7 @@ public sealed class ApiGatewayManagementClient
     public async Task<bool> DeleteConnectionAsync(string connectionId, CancellationToken cancellationToken)
     {
         using var response = await _sender.SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Delete, ConnectionUri(connectionId)), IsGone, cancellationToken);
+            new HttpRequestMessage(HttpMethod.Delete, ConnectionUri(connectionId)), IsGone, cancellationToken);
         return response.StatusCode != HttpStatusCode.Gone;
     }
 
@@ -59,7 +62,7 @@ public sealed class ApiGatewayManagementClient
     public async Task<ApiGatewayConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken)
     {
         using var response = await _sender.SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Get, ConnectionUri(connectionId)), IsGone, cancellationToken);
+            new HttpRequestMessage(HttpMethod.Get, ConnectionUri(connectionId)), IsGone, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Gone) return null;
 
         using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));

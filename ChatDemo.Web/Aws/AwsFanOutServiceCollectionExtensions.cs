@@ -18,24 +18,18 @@ public static class AwsFanOutServiceCollectionExtensions
                 "AWS_REGION must name the AWS region (e.g. us-east-1) when Chat__FanOut is EventBridge.")
             .ValidateOnStart();
         services.AddSingleton(sp => AwsSigningIdentity.FromDefaultChain(sp.GetRequiredService<IOptions<AwsRegionOptions>>().Value.Region!));
-        services.AddSingleton<AwsRetryPolicy>();
 
         services.AddHttpClient<ApiGatewayManagementClient>((sp, http) =>
-            {
-                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<ChatOptions>>().Value.ApiGateway.ManagementEndpoint!);
-                // One slow connection costs its own attempt, not the whole batch's time.
-                http.Timeout = TimeSpan.FromSeconds(10);
-            })
-            .AddSigV4(ApiGatewayManagementClient.ServiceName);
+                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<ChatOptions>>().Value.ApiGateway.ManagementEndpoint!))
+            .AddAwsTransport(ApiGatewayManagementClient.ServiceName, ApiGatewayManagementClient.ServiceLabel);
 
         services.AddHttpClient<EventBridgeClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<ChatOptions>>().Value;
                 var region = sp.GetRequiredService<IOptions<AwsRegionOptions>>().Value.Region;
                 http.BaseAddress = new Uri(options.EventBridge.ServiceUrl ?? $"https://events.{region}.amazonaws.com/");
-                http.Timeout = TimeSpan.FromSeconds(10);
             })
-            .AddSigV4(EventBridgeClient.ServiceName);
+            .AddAwsTransport(EventBridgeClient.ServiceName, EventBridgeClient.ServiceLabel);
 
         services.AddSingleton<IRoomFanOut, EventBridgeFanOut>();
         services.AddSingleton<IConnectionSender, ApiGatewayConnectionSender>();

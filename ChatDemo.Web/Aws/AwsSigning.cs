@@ -27,9 +27,9 @@ public static class SigV4HttpClientBuilderExtensions
     /// The handler is installed as the primary handler rather than with <c>AddHttpMessageHandler</c>:
     /// its constructor always fills <c>InnerHandler</c> (a null inner handler becomes a default
     /// transport), which the client factory refuses for additional handlers. Its inner transport
-    /// does not follow redirects, because a followed redirect would not be re-signed. Retries happen
-    /// in the clients, above this handler, with a new request per attempt, so every attempt is
-    /// signed with a fresh timestamp.
+    /// does not follow redirects, because a followed redirect would not be re-signed. Retries
+    /// (<see cref="AwsResilience"/>) happen above this handler, so every attempt is signed with a
+    /// fresh timestamp.
     /// </remarks>
     public static IHttpClientBuilder AddSigV4(this IHttpClientBuilder builder, string service) =>
         builder.ConfigurePrimaryHttpMessageHandler(services =>

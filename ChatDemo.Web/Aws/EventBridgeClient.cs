@@ -13,16 +13,19 @@ namespace ChatDemo.Web.Aws;
 /// <c>ErrorCode</c> on those entries): the transient ones (throttling, internal failure) are sent
 /// again, alone, with backoff; entries that were accepted are never sent twice.
 /// </remarks>
-public sealed class EventBridgeClient(HttpClient http, AwsRetryPolicy retry, ILogger<EventBridgeClient> logger)
+public sealed class EventBridgeClient(HttpClient http, TimeProvider time, ILogger<EventBridgeClient> logger)
 {
     public const string ServiceName = "events";
+
+    /// <summary>The name logs and errors use.</summary>
+    public const string ServiceLabel = "EventBridge";
 
     /// <summary>PutEvents takes at most 10 entries per request.</summary>
     public const int MaxEntriesPerRequest = 10;
 
     private static readonly string[] TransientEntryErrors = ["ThrottlingException", "InternalFailure", "InternalException", "ServiceUnavailable"];
 
-    private readonly AwsHttpSender _sender = new(http, "EventBridge", retry, logger);
+    private readonly AwsHttpSender _sender = new(http, ServiceLabel);
 
     /// <summary>Puts every entry; returns their event ids in order.</summary>
     /// <exception cref="PutEventsFailedException">Some entries were still rejected after the retries.</exception>
@@ -43,7 +46,7 @@ public sealed class EventBridgeClient(HttpClient http, AwsRetryPolicy retry, ILo
         for (var attempt = 1; ; attempt++)
         {
             var body = WriteRequest(entries, pending);
-            using var response = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/")
+            using var response = await _sender.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/")
             {
                 Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/x-amz-json-1.1" } } },
                 Headers = { { "X-Amz-Target", "AWSEvents.PutEvents" } },
@@ -53,10 +56,10 @@ public sealed class EventBridgeClient(HttpClient http, AwsRetryPolicy retry, ILo
             if (failures.Count == 0) return;
 
             var permanent = failures.Any(f => !TransientEntryErrors.Contains(f.ErrorCode));
-            if (permanent || attempt >= AwsRetryPolicy.MaxAttempts) throw new PutEventsFailedException(failures);
+            if (permanent || attempt >= AwsResilience.MaxAttempts) throw new PutEventsFailedException(failures);
             AwsLog.RetryingFailedEntries(logger, failures.Count, pending.Count, attempt, failures[0].ErrorCode);
             pending = failures.Select(f => f.Index).ToList();
-            await retry.DelayAsync(attempt + 1, cancellationToken);
+            await Task.Delay(AwsResilience.Backoff(attempt - 1), time, cancellationToken);
         }
     }
 

@@ -1,4 +1,3 @@
-using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.Chat;
 

@@ -46,7 +46,7 @@ public sealed class RoomLocks(ILogger<RoomLocks> logger, TimeSpan? slowWait = nu
 
 internal static partial class RoomLockLog
 {
-    [LoggerMessage(EventId = 110, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
         Message = "Waited over {WaitSeconds} s for room {Room}'s lock, held by {Holder} for {HeldSeconds:0.0} s; a store call may be hanging")]
     public static partial void SlowWait(ILogger logger, string room, double waitSeconds, string holder, double heldSeconds);
 }

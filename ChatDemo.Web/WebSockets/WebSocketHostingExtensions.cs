@@ -67,9 +67,9 @@ internal sealed class InProcessConnectionLifetime(
 
 internal static partial class LifetimeLog
 {
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Forgot {Count} connections left over from an earlier run")]
+    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Forgot {Count} connections left over from an earlier run")]
     public static partial void ForgotConnections(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Shutting down: closing {Count} WebSocket connections with 1001")]
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Shutting down: closing {Count} WebSocket connections with 1001")]
     public static partial void ClosingConnections(ILogger logger, int count);
 }

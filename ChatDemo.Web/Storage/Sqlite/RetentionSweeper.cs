@@ -36,10 +36,10 @@ internal sealed class RetentionSweeper(
 
 internal static partial class RetentionLog
 {
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Retention sweep deleted {Count} messages older than {Days} days")]
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Retention sweep deleted {Count} messages older than {Days} days")]
     public static partial void Swept(ILogger logger, int count, int days);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Retention sweep failed; it runs again in an hour")]
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Retention sweep failed; it runs again in an hour")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
 }
 
