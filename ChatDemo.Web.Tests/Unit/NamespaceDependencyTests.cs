@@ -22,7 +22,7 @@ public sealed class NamespaceDependencyTests
     {
         ["Configuration"] = [],
         ["Chat"] = ["Configuration"],
-        ["Http"] = ["Chat"],
+        ["Http"] = ["Chat", "Configuration"],
         ["Sessions"] = ["Chat", "Configuration", "Http"],
         ["Storage.Sqlite"] = ["Chat", "Configuration"],
         ["Storage.DynamoDb"] = ["Chat", "Configuration"],
@@ -34,7 +34,7 @@ public sealed class NamespaceDependencyTests
         ["Health"] = ["Chat", "Http"],
         ["History"] = ["Chat", "Http"],
         ["Presence"] = ["Chat", "Http"],
-        ["ClientConfig"] = ["Configuration"],
+        ["ClientConfig"] = ["Configuration", "Http"],
         ["Page"] = ["Configuration"],
     };
 
