@@ -28,14 +28,23 @@ public static class SwaggerExtensions
     {
         // Only /swagger requests pass through Swashbuckle's (async) middleware; every other one,
         // a WebSocket held open for hours included, skips it instead of keeping its state alive.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        // The branch is built on the first /swagger request, not at start: Swagger UI's middleware
+        // loads its embedded files when it is constructed, work a cold start does not need.
+        app.Use(next =>
         {
-            swagger.UseSwagger();
-            swagger.UseSwaggerUI(ui =>
+            var swagger = new Lazy<RequestDelegate>(() =>
             {
-                ui.SwaggerEndpoint("/swagger/v1/swagger.json", "ChatDemo API v1");
-                ui.DocumentTitle = "ChatDemo API";
+                var branch = ((IApplicationBuilder)app).New();
+                branch.UseSwagger();
+                branch.UseSwaggerUI(ui =>
+                {
+                    ui.SwaggerEndpoint("/swagger/v1/swagger.json", "ChatDemo API v1");
+                    ui.DocumentTitle = "ChatDemo API";
+                });
+                branch.Run(next);
+                return branch.Build();
             });
+            return context => context.Request.Path.StartsWithSegments("/swagger") ? swagger.Value(context) : next(context);
         });
         return app;
     }

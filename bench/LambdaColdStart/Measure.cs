@@ -18,7 +18,11 @@ public static class Measure
          "isBase64Encoded":false}
         """);
 
-    public static async Task<double> LambdaColdStartAsync(PublishedApp app)
+    /// <summary>Wall time, and the app process's CPU time (user + system) when it had answered: the
+    /// CPU time barely moves with the machine's load, the wall time does.</summary>
+    public readonly record struct ColdStart(double WallMs, double CpuMs);
+
+    public static async Task<ColdStart> LambdaColdStartAsync(PublishedApp app)
     {
         await using var runtime = await RuntimeApi.StartAsync();
         var answered = runtime.InvokeAsync(HealthEvent);
@@ -26,8 +30,11 @@ public static class Measure
         var process = app.Start(new Dictionary<string, string> { ["AWS_LAMBDA_RUNTIME_API"] = runtime.Address });
         try
         {
-            if (!await answered.WaitAsync(Patience)) throw new InvalidOperationException("the first invocation failed");
-            return clock.Elapsed.TotalMilliseconds;
+            var exited = process.WaitForExitAsync();
+            if (await Task.WhenAny(answered, exited).WaitAsync(Patience) == exited)
+                throw new InvalidOperationException($"{app.Name} exited with code {process.ExitCode} before answering");
+            if (!await answered) throw new InvalidOperationException("the first invocation failed");
+            return new ColdStart(clock.Elapsed.TotalMilliseconds, CpuMs(process));
         }
         finally
         {
@@ -35,7 +42,7 @@ public static class Measure
         }
     }
 
-    public static async Task<double> KestrelColdStartAsync(PublishedApp app)
+    public static async Task<ColdStart> KestrelColdStartAsync(PublishedApp app)
     {
         var port = FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -48,7 +55,7 @@ public static class Measure
                 try
                 {
                     using var response = await http.GetAsync("/health");
-                    if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed.TotalMilliseconds;
+                    if (response.StatusCode == HttpStatusCode.OK) return new ColdStart(clock.Elapsed.TotalMilliseconds, CpuMs(process));
                 }
                 catch (HttpRequestException)
                 {
@@ -129,6 +136,12 @@ public static class Measure
             await Task.Delay(10);
         }
         throw new TimeoutException("Kestrel never answered");
+    }
+
+    private static double CpuMs(System.Diagnostics.Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime.TotalMilliseconds;
     }
 
     private static int FreePort()

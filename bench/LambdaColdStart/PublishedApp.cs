@@ -2,15 +2,23 @@ using System.Diagnostics;
 
 namespace LambdaColdStart;
 
-/// <summary>The published app, started as its own process with a fresh data folder each time.</summary>
-public sealed record PublishedApp(string Folder)
+/// <summary>A published app (ChatDemo.Web, or the EmptyApp baseline), started as its own process with a fresh data folder each time.</summary>
+public sealed record PublishedApp(string Folder, string Name)
 {
+    /// <summary>The app published in <paramref name="folder"/>: the baseline when it holds EmptyApp.dll, else ChatDemo.Web.</summary>
+    public static PublishedApp? Find(string folder)
+    {
+        foreach (var name in new[] { "EmptyApp", "ChatDemo.Web" })
+            if (File.Exists(Path.Combine(folder, name + ".dll"))) return new PublishedApp(Path.GetFullPath(folder), name);
+        return null;
+    }
+
     public Process Start(IDictionary<string, string> environment)
     {
-        var apphost = Path.Combine(Folder, "ChatDemo.Web");
+        var apphost = Path.Combine(Folder, Name);
         var start = File.Exists(apphost)
             ? new ProcessStartInfo(apphost)
-            : new ProcessStartInfo("dotnet", Path.Combine(Folder, "ChatDemo.Web.dll"));
+            : new ProcessStartInfo("dotnet", Path.Combine(Folder, Name + ".dll"));
         start.WorkingDirectory = Folder;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

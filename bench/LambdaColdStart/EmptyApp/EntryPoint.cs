@@ -1,0 +1,21 @@
+using ChatDemo.Web.Lambda;
+
+namespace EmptyApp;
+
+/// <summary>
+/// Nothing but the host, the Lambda adapter ChatDemo uses and a constant <c>/health</c>: what any
+/// minimal-API app pays to start, in either hosting mode. (A class rather than top-level
+/// statements, whose <c>Program</c> would clash with ChatDemo.Web's.)
+/// </summary>
+public static class EntryPoint
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSingleton(TimeProvider.System); // the adapter's one dependency
+        builder.UseLambdaHostingWhenInLambda();
+        var app = builder.Build();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));
+        app.Run();
+    }
+}
