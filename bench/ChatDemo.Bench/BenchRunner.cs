@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using ChatDemo.Bench.Clients;
 using ChatDemo.Bench.Load;
 using ChatDemo.Bench.Report;
 using ChatDemo.Bench.Servers;
@@ -15,7 +16,10 @@ public static class BenchRunner
         RoomConnections: 1000, Senders: 10, IdleConnectionCounts: []);
 
     private static readonly BenchSettings Full = new("full", [50, 100, 200, 300, 400, 500, 700, 1000, 1500, 2000], StepSeconds: 5, DrainSeconds: 5,
-        RoomConnections: 1000, Senders: 10, IdleConnectionCounts: [1000, 10000]);
+        RoomConnections: 1000, Senders: 10, IdleConnectionCounts: [1000, 10000], IdleSeconds: 30, LargeRoomRate: 10, LargeIdleConnections: 50_000);
+
+    // Loopback connections per source address (about 28,000 ephemeral ports each), with room to spare.
+    private const int ConnectionsPerSourceAddress = 20_000;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -23,7 +27,10 @@ public static class BenchRunner
         var servers = Option(args, "--servers")?.Split(',') ?? ServerLauncher.All;
         if (Option(args, "--rates") is { } rates) settings = settings with { Rates = rates.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() };
         if (Option(args, "--connections") is { } connections) settings = settings with { RoomConnections = int.Parse(connections, CultureInfo.InvariantCulture) };
+        if (Option(args, "--large-idle") is { } largeIdleOption) settings = settings with { LargeIdleConnections = int.Parse(largeIdleOption, CultureInfo.InvariantCulture) };
+        var memoryOnly = args.Contains("--memory-only");
         ServerLauncher.ChatDemoDllOverride = Option(args, "--chatdemo-dll");
+        ServerLauncher.BaselineDll = Option(args, "--baseline-dll");
         var outDir = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), settings.Mode == "full" ? "docs/benchmarks" : "artifacts/bench");
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -41,7 +48,7 @@ public static class BenchRunner
 
         var fanOut = new List<Report.StepResult>();
         var memory = new List<MemoryResult>();
-        foreach (var name in servers)
+        foreach (var name in memoryOnly ? [] : servers)
         {
             Console.WriteLine($"fan-out: {name}");
             var (server, target) = await ServerLauncher.StartAsync(name, ct);
@@ -59,32 +66,50 @@ public static class BenchRunner
             }
         }
 
-        foreach (var count in settings.IdleConnectionCounts.Length > 0 ? new[] { settings.IdleConnectionCounts.Max() } : [])
+        // Each server may hold as many sockets as this process may: the bench opens one per connection too.
+        var largeIdle = Math.Min(settings.LargeIdleConnections, OpenFileLimit() - 2_000);
+        var notes = settings.LargeIdleConnections > largeIdle
+            ? $"{settings.LargeIdleConnections:N0} idle connections were asked for; this machine allows a process {OpenFileLimit():N0} open files, so the largest step holds {largeIdle:N0}."
+            : null;
+        if (notes is not null) Console.WriteLine(notes);
+        var largeRoom = new List<Report.StepResult>();
+        foreach (var name in settings.IdleConnectionCounts.Length > 0 ? servers : [])
         {
-            foreach (var name in servers)
+            Console.WriteLine($"idle memory: {name}");
+            var (server, target) = await ServerLauncher.StartAsync(name, ct);
+            await using (server)
             {
-                Console.WriteLine($"idle memory: {name}");
-                var (server, target) = await ServerLauncher.StartAsync(name, ct);
-                await using (server)
+                var stats = new DeliveryStats();
+                await using var load = new RoomLoad(target, stats);
+                var warm = settings.Senders * 3;
+                await load.ConnectAsync(warm, settings.Senders, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
+                await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
+                var previous = warm;
+                foreach (var step in settings.IdleConnectionCounts.Order())
                 {
-                    var stats = new DeliveryStats();
-                    await using var load = new RoomLoad(target, stats);
-                    var warm = settings.Senders * 3;
-                    await load.ConnectAsync(warm, settings.Senders, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
-                    await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
-                    var previous = warm;
-                    foreach (var step in settings.IdleConnectionCounts.Order())
-                    {
-                        memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, previous, step, settings.Senders, ct));
-                        previous = step;
-                    }
+                    memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, previous, step, settings.Senders, ct, TimeSpan.FromSeconds(settings.IdleSeconds)));
+                    previous = step;
+                }
+
+                // The largest room so far receiving a steady trickle: delivery latency at scale.
+                if (settings.LargeRoomRate > 0)
+                {
+                    Console.WriteLine($"large room: {name}, {previous:N0} connections, {settings.LargeRoomRate} msg/s");
+                    largeRoom.AddRange(await new FanOutWorkload(settings with { Mode = "large room", Rates = [settings.LargeRoomRate] }).RunAsync(server, target, load, stats, ct));
+                }
+
+                if (largeIdle > previous)
+                {
+                    LeanSocket.SourceAddresses = (largeIdle + ConnectionsPerSourceAddress - 1) / ConnectionsPerSourceAddress;
+                    memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, previous, largeIdle, settings.Senders, ct, TimeSpan.FromSeconds(settings.IdleSeconds)));
+                    LeanSocket.SourceAddresses = 1;
                 }
             }
         }
 
         var sustainable = servers.ToDictionary(s => s, s => fanOut.Where(r => r.Server == s && r.Sustainable).Select(r => r.OfferedRate).DefaultIfEmpty(0).Max());
         var report = new BenchReport(settings.Mode, started, Math.Round(clock.Elapsed.TotalSeconds), Machine(loadAtStart),
-            settings.RoomConnections, settings.Senders, Payload.TextLength, fanOut, memory, sustainable);
+            settings.RoomConnections, settings.Senders, Payload.TextLength, fanOut, memory, sustainable, largeRoom, notes);
 
         Directory.CreateDirectory(outDir);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"),
@@ -110,6 +135,14 @@ public static class BenchRunner
             if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) return dir.FullName;
         }
         return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>This process's soft limit on open files (each connection is a socket on both sides).</summary>
+    private static int OpenFileLimit()
+    {
+        var line = File.Exists("/proc/self/limits") ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) : null;
+        var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        return soft is not null && int.TryParse(soft, CultureInfo.InvariantCulture, out var limit) ? limit : int.MaxValue;
     }
 
     private static string LoadAverage() =>

@@ -10,12 +10,12 @@ namespace ChatDemo.Bench.Clients;
 /// <c>ack</c> for each. All receivers share one guest session (one user with many tabs), so that
 /// joining announces one presence instead of a thousand; each sender has its own.
 /// </summary>
-public sealed class ChatDemoTarget(Uri baseUri, string room) : IBenchTarget
+public sealed class ChatDemoTarget(Uri baseUri, string room, string name = "chatdemo") : IBenchTarget
 {
     private readonly HttpClient _http = new() { BaseAddress = baseUri };
     private string? _receiverToken;
 
-    public string Name => "chatdemo";
+    public string Name => name;
 
     public bool Acknowledges => true;
 

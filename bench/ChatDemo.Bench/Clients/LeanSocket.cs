@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using ChatDemo.Bench.Load;
 
@@ -11,7 +13,14 @@ namespace ChatDemo.Bench.Clients;
 /// </summary>
 public sealed class LeanSocket : IAsyncDisposable
 {
-    private static readonly HttpMessageInvoker SharedInvoker = new(new SocketsHttpHandler());
+    private static readonly HttpMessageInvoker SharedInvoker = new(new SocketsHttpHandler { ConnectCallback = ConnectFromSourceAddressAsync });
+    private static int s_nextSource;
+
+    /// <summary>
+    /// How many loopback source addresses (127.0.0.1, 127.0.0.2, …) new connections are spread
+    /// over: one address gives about 28,000 ephemeral ports towards one server port.
+    /// </summary>
+    public static int SourceAddresses { get; set; } = 1;
     private readonly ClientWebSocket _socket = new();
     private Task _receiving = Task.CompletedTask;
 
@@ -61,6 +70,26 @@ public sealed class LeanSocket : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // Dropped by the server (for example a full send queue) or closed by the bench.
+        }
+    }
+
+    private static async ValueTask<Stream> ConnectFromSourceAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (SourceAddresses > 1)
+            {
+                var host = (byte)(1 + (uint)Interlocked.Increment(ref s_nextSource) % (uint)SourceAddresses);
+                socket.Bind(new IPEndPoint(new IPAddress([127, 0, 0, host]), 0));
+            }
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

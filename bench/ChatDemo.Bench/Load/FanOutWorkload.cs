@@ -120,4 +120,8 @@ public sealed class FanOutWorkload(BenchSettings settings)
 }
 
 /// <summary>What one run does (quick or full).</summary>
-public sealed record BenchSettings(string Mode, int[] Rates, double StepSeconds, double DrainSeconds, int RoomConnections, int Senders, int[] IdleConnectionCounts);
+/// <param name="IdleSeconds">How long idle connections sit before RSS is read without a forced GC (0: not read).</param>
+/// <param name="LargeRoomRate">Offered msg/s to the room of the largest idle step (0: no such step).</param>
+/// <param name="LargeIdleConnections">The largest idle step, capped by the open-file limit (0: none).</param>
+public sealed record BenchSettings(string Mode, int[] Rates, double StepSeconds, double DrainSeconds, int RoomConnections, int Senders, int[] IdleConnectionCounts,
+    int IdleSeconds = 0, int LargeRoomRate = 0, int LargeIdleConnections = 0);

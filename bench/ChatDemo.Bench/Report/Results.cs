@@ -22,8 +22,13 @@ public sealed record StepResult(
     int Reconnected,
     bool Sustainable);
 
-/// <summary>Server memory with idle connections open (RSS after a full GC, before and after connecting).</summary>
-public sealed record MemoryResult(string Server, int Connections, long ResidentBytesBefore, long ResidentBytesAfter, long BytesPerConnection);
+/// <summary>
+/// Server memory with idle connections open: RSS after a full GC before and after connecting, and
+/// (when measured) RSS as it stood after the connections had idled for a while without a forced GC,
+/// against the same starting point.
+/// </summary>
+public sealed record MemoryResult(string Server, int Connections, long ResidentBytesBefore, long ResidentBytesAfter, long BytesPerConnection,
+    long? ResidentBytesIdle = null, long? BytesPerConnectionIdle = null, int IdleSeconds = 0);
 
 public sealed record MachineInfo(string Cpu, int Cores, long MemoryBytes, string Os, string Runtime, string LoadAverageAtStart, string LoadAverageAtEnd);
 
@@ -37,4 +42,6 @@ public sealed record BenchReport(
     int TextLength,
     IReadOnlyList<StepResult> FanOut,
     IReadOnlyList<MemoryResult> Memory,
-    IReadOnlyDictionary<string, int> SustainableRate);
+    IReadOnlyDictionary<string, int> SustainableRate,
+    IReadOnlyList<StepResult>? LargeRoom = null,
+    string? Notes = null);

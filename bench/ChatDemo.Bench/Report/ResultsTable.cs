@@ -28,10 +28,28 @@ public static class ResultsTable
         md.AppendLine("|---|---:|");
         foreach (var (server, rate) in report.SustainableRate) md.AppendLine(c, $"| {server} | {rate} |");
         md.AppendLine();
-        md.AppendLine("| server | idle connections | RSS before | RSS after | bytes per idle connection |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| server | idle connections | RSS before | RSS after | bytes per idle connection | RSS after idling, no forced GC | bytes per idle connection, no forced GC |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var m in report.Memory)
-            md.AppendLine(c, $"| {m.Server} | {m.Connections:N0} | {m.ResidentBytesBefore / 1048576.0:N1} MiB | {m.ResidentBytesAfter / 1048576.0:N1} MiB | {m.BytesPerConnection:N0} |");
+        {
+            var idle = m.ResidentBytesIdle is { } rss ? $"{rss / 1048576.0:N1} MiB after {m.IdleSeconds} s" : "–";
+            md.AppendLine(c, $"| {m.Server} | {m.Connections:N0} | {m.ResidentBytesBefore / 1048576.0:N1} MiB | {m.ResidentBytesAfter / 1048576.0:N1} MiB | {m.BytesPerConnection:N0} | {idle} | {m.BytesPerConnectionIdle?.ToString("N0", c) ?? "–"} |");
+        }
+        if (report.LargeRoom is { Count: > 0 } room)
+        {
+            md.AppendLine();
+            md.AppendLine("Large room: the connections of the 10,000 idle step in one room, receiving a steady rate.");
+            md.AppendLine();
+            md.AppendLine("| server | connections | offered msg/s | deliveries/s | delivered | p50 ms | p99 ms | p99.9 ms | server CPU (cores) |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in room)
+                md.AppendLine(c, $"| {r.Server} | {r.Connections:N0} | {r.OfferedRate} | {r.DeliveriesPerSecond:N0} | {r.DeliveredRatio:P2} | {Ms(r.P50Ms)} | {Ms(r.P99Ms)} | {Ms(r.P999Ms)} | {r.ServerCpuCores:N2} |");
+        }
+        if (report.Notes is { } notes)
+        {
+            md.AppendLine();
+            md.AppendLine(notes);
+        }
         return md.ToString();
     }
 

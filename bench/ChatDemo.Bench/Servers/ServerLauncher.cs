@@ -17,15 +17,23 @@ public static class ServerLauncher
     /// <summary>Another build of ChatDemo.Web to measure instead (<c>--chatdemo-dll</c>), e.g. the one before an optimisation.</summary>
     public static string? ChatDemoDllOverride { get; set; }
 
+    /// <summary>
+    /// A second build of ChatDemo.Web measured in the same run as server <c>chatdemo-baseline</c>
+    /// (<c>--baseline-dll</c>): before and after an optimisation side by side, under the same load.
+    /// </summary>
+    public static string? BaselineDll { get; set; }
+
     public static async Task<(ServerProcess Server, IBenchTarget Target)> StartAsync(string name, CancellationToken cancellationToken)
     {
         var port = ServerProcess.FreePort();
         var env = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
         switch (name)
         {
-            case "chatdemo":
+            case "chatdemo" or "chatdemo-baseline":
             {
-                var dll = ChatDemoDllOverride is { } other ? Path.GetFullPath(other) : ChatDemoWebDll();
+                var dll = name == "chatdemo-baseline"
+                    ? Path.GetFullPath(BaselineDll ?? throw new ArgumentException("chatdemo-baseline needs --baseline-dll PATH"))
+                    : ChatDemoDllOverride is { } other ? Path.GetFullPath(other) : ChatDemoWebDll();
                 var data = Directory.CreateTempSubdirectory("chatdemo-bench-");
                 env["ASPNETCORE_ENVIRONMENT"] = "Development";
                 env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
@@ -41,7 +49,7 @@ public static class ServerLauncher
                 env["Chat__RateLimits__ApiPerMinute"] = "100000";
                 var server = await ServerProcess.StartAsync("dotnet", [dll], env, port, Path.GetDirectoryName(dll)!,
                     () => data.Delete(recursive: true), cancellationToken);
-                return (server, new ChatDemoTarget(server.BaseUri, Room));
+                return (server, new ChatDemoTarget(server.BaseUri, Room, name));
             }
             case "raw" or "raw-sized" or "signalr":
             {
