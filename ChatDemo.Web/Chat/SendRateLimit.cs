@@ -10,8 +10,9 @@ namespace ChatDemo.Web.Chat;
 /// </summary>
 public sealed class SendRateLimit : IDisposable
 {
-    private readonly TokenBucketRateLimiter _bucket;
+    private readonly ConnectionLimitOptions _limits;
     private readonly TimeProvider _time;
+    private TokenBucketRateLimiter? _bucket;
     private readonly int _floodStrikes;
     private readonly TimeSpan _floodWindow;
     private long[]? _strikes;
@@ -20,26 +21,29 @@ public sealed class SendRateLimit : IDisposable
 
     public SendRateLimit(ConnectionLimitOptions limits, TimeProvider time)
     {
+        _limits = limits;
         _time = time;
         _floodStrikes = limits.FloodStrikes;
         _floodWindow = TimeSpan.FromSeconds(limits.FloodWindowSeconds);
-        // No replenishment timer per connection: the bucket is topped up on demand from the
-        // elapsed time, which keeps idle connections free of timers.
-        _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.SendBurst,
-            TokensPerPeriod = limits.SendPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
     }
 
     /// <summary>Takes one token; false when the connection is over its rate.</summary>
     public bool TryAcquire()
     {
-        _bucket.TryReplenish();
-        using var lease = _bucket.AttemptAcquire();
+        // Made on the first send, not with the connection: most connections of a room only
+        // receive, and the bucket with its options and queue is ~0.3 KB each (docs/benchmarks.md).
+        // No replenishment timer per connection either: the bucket is topped up on demand from
+        // the elapsed time. A connection's frames are handled one at a time, so no lock is needed.
+        var bucket = _bucket ??= new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _limits.SendBurst,
+            TokensPerPeriod = _limits.SendPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        });
+        bucket.TryReplenish();
+        using var lease = bucket.AttemptAcquire();
         return lease.IsAcquired;
     }
 
@@ -55,5 +59,5 @@ public sealed class SendRateLimit : IDisposable
         return _time.GetElapsedTime(strikes[_next], now) <= _floodWindow;
     }
 
-    public void Dispose() => _bucket.Dispose();
+    public void Dispose() => _bucket?.Dispose();
 }

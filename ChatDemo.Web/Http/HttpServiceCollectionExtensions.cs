@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatDemo.Web.Http;
 
@@ -30,10 +31,18 @@ public static class HttpServiceCollectionExtensions
     };
 
     /// <summary>Unhandled exceptions and bare status codes (404, 405) answer problem+json too.</summary>
+    /// <remarks>
+    /// Not for WebSocket upgrades: both middlewares are async, and a WebSocket request stays inside
+    /// them for the life of its connection, ~0.25 KB of state per idle connection. <c>/ws</c>
+    /// answers each refusal with problem+json itself; <c>UseWhen</c> decides without an async frame.
+    /// </remarks>
     public static WebApplication UseChatErrors(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseWhen(context => context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true }, errors =>
+        {
+            errors.UseExceptionHandler();
+            errors.UseStatusCodePages();
+        });
         return app;
     }
 }

@@ -9,7 +9,11 @@ public static class SessionServiceCollectionExtensions
         services.AddSingleton<WebSocketHandshake>();
         // The host's request lines ("Request starting GET /ws?room=…&token=…") carry the session
         // token in the query string; a token must never reach a log, whatever level is configured.
-        services.AddLogging(logging => logging.AddFilter(TokenBearingCategory, LogLevel.Warning));
+        // Off entirely rather than at Warning: while this category is enabled at any level the host
+        // gives every request an Activity and a logging scope, which a WebSocket keeps for the life
+        // of its connection (~0.5 KB per idle connection, docs/benchmarks.md). What else the host
+        // logs here, a failed start, still ends the process with the exception on stderr.
+        services.AddLogging(logging => logging.AddFilter(TokenBearingCategory, LogLevel.None));
         return services;
     }
 

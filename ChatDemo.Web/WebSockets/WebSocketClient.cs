@@ -10,6 +10,12 @@ namespace ChatDemo.Web.WebSockets;
 /// send loop that drains a bounded queue. Only the send loop writes to the socket, and nothing
 /// ever waits for a slow reader: a full queue drops the connection (1008).
 /// </summary>
+/// <remarks>
+/// An idle connection keeps as little as it can (docs/benchmarks.md): no receive buffer, and no
+/// cancellation source or registration. Deadlines and drops abort the socket instead of
+/// cancelling its reads and writes, which is what a cancelled WebSocket operation does anyway;
+/// the timer for the close handshake exists only once a close has begun.
+/// </remarks>
 public sealed class WebSocketClient
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(3);
@@ -17,13 +23,16 @@ public sealed class WebSocketClient
     private const int MaxCoalescedBytes = 64 * 1024;
 
     private readonly FrameOutbox _outbox = new();
-    private readonly CancellationTokenSource _abortSending = new();
-    private readonly CancellationTokenSource _closeDeadline = new();
     private readonly ConnectionLimitOptions _limits;
     private int _queuedFrames;
     private long _queuedBytes;
     private WebSocketCloseStatus? _closeStatus;
     private string _closeReason = "";
+    private WebSocket? _socket;
+    private Timer? _closeDeadline;
+    private int _sending;
+    private int _dropped;
+    private bool _deadlinePassed;
 
     public WebSocketClient(ChatClient client, ConnectionLimitOptions limits)
     {
@@ -70,17 +79,30 @@ public sealed class WebSocketClient
         }
         _outbox.Complete();
         // The peer has a few seconds to answer the close; then its socket is cut.
-        _closeDeadline.CancelAfter(CloseHandshakeTimeout);
+        var deadline = new Timer(static state =>
+        {
+            var client = (WebSocketClient)state!;
+            Volatile.Write(ref client._deadlinePassed, true);
+            client.Abort();
+        }, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_outbox) _closeDeadline = deadline;
+        deadline.Change(CloseHandshakeTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Closes at once: queued frames are discarded and a send in progress is abandoned.</summary>
     private void Drop(WebSocketCloseStatus status, string reason)
     {
         Close(status, reason);
-        // Asynchronously: a drop happens inside a room's publish, which must not run the aborted
-        // socket's continuations (and the connection's removal from that room) on its own thread.
-        _ = _abortSending.CancelAsync();
+        Interlocked.Exchange(ref _dropped, 1);
+        // A send in progress is abandoned by aborting the socket, as cancelling it would; with no
+        // send in progress the send loop stops at its next frame and writes the close instead.
+        // Through the thread pool: a drop happens inside a room's publish, which must not run the
+        // aborted socket's continuations (and the connection's removal from that room) itself.
+        if (Volatile.Read(ref _sending) == 1)
+            ThreadPool.UnsafeQueueUserWorkItem(static client => client.Abort(), this, preferLocal: false);
     }
+
+    private void Abort() => Volatile.Read(ref _socket)?.Abort();
 
     /// <summary>
     /// Runs the connection until either side closes it or it breaks. <paramref name="coalescing"/>
@@ -92,11 +114,15 @@ public sealed class WebSocketClient
         Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
         CancellationToken requestAborted)
     {
+        Volatile.Write(ref _socket, socket);
+        // A close that began before the socket was here (a shutdown) still gets its deadline's abort.
+        if (Volatile.Read(ref _deadlinePassed)) socket.Abort();
         var sending = SendLoopAsync(socket, coalescing);
-        using var receiveCancellation = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closeDeadline.Token);
         try
         {
-            await ReceiveLoopAsync(socket, handleFrame, receiveCancellation.Token, requestAborted);
+            // Not cancellable: a client that goes away ends the read (Kestrel completes the upgraded
+            // stream), and the close deadline aborts the socket.
+            await ReceiveLoopAsync(socket, handleFrame, requestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -115,11 +141,12 @@ public sealed class WebSocketClient
         {
             Close(WebSocketCloseStatus.NormalClosure, "");
             if (await Task.WhenAny(sending, Task.Delay(CloseHandshakeTimeout, CancellationToken.None)) != sending)
-                _abortSending.Cancel();
+                socket.Abort();
             await sending;
             if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) socket.Abort();
-            _abortSending.Dispose();
-            _closeDeadline.Dispose();
+            Timer? deadline;
+            lock (_outbox) deadline = _closeDeadline;
+            deadline?.Dispose();
         }
     }
 
@@ -131,13 +158,12 @@ public sealed class WebSocketClient
     private async Task ReceiveLoopAsync(
         WebSocket socket,
         Func<ChatClient, ReadOnlyMemory<byte>, CancellationToken, Task<FrameOutcome>> handleFrame,
-        CancellationToken receiveCancellation,
         CancellationToken requestAborted)
     {
         var maxFrame = _limits.MaxFrameBytes;
         while (true)
         {
-            var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveCancellation);
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
             if (IsClose(result)) return;
 
             var buffer = ArrayPool<byte>.Shared.Rent(4096);
@@ -153,7 +179,7 @@ public sealed class WebSocketClient
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
                     }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), receiveCancellation);
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     if (IsClose(result)) return;
                     length += result.Count;
                     if (length > maxFrame)
@@ -208,16 +234,21 @@ public sealed class WebSocketClient
     {
         try
         {
-            // A drop completes the outbox and cancels _abortSending: queued frames are discarded.
-            while (await _outbox.WaitToReadAsync() && !_abortSending.IsCancellationRequested)
+            // A drop completes the outbox and sets _dropped: queued frames are discarded.
+            while (await _outbox.WaitToReadAsync() && Volatile.Read(ref _dropped) == 0)
             {
-                while (!_abortSending.IsCancellationRequested && _outbox.TryRead(out var frame, out var more))
+                while (_outbox.TryRead(out var frame, out var more))
                 {
                     Interlocked.Decrement(ref _queuedFrames);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    // Marked before the drop flag is read, so that a drop either stops this send
+                    // or sees it in progress and aborts it (Drop does the reverse).
+                    Interlocked.Exchange(ref _sending, 1);
+                    if (Volatile.Read(ref _dropped) == 1) break;
                     // A backlog leaves in writes of up to MaxCoalescedBytes; the last frame releases them.
                     if (coalescing is not null) coalescing.Holding = more && coalescing.HeldBytes + frame.Length < MaxCoalescedBytes;
-                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortSending.Token);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    Volatile.Write(ref _sending, 0);
                 }
             }
         }
