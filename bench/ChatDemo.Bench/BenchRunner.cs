@@ -91,18 +91,28 @@ public static class BenchRunner
                     previous = step;
                 }
 
-                // The largest room so far receiving a steady trickle: delivery latency at scale.
-                if (settings.LargeRoomRate > 0)
-                {
-                    Console.WriteLine($"large room: {name}, {previous:N0} connections, {settings.LargeRoomRate} msg/s");
-                    largeRoom.AddRange(await new FanOutWorkload(settings with { Mode = "large room", Rates = [settings.LargeRoomRate] }).RunAsync(server, target, load, stats, ct));
-                }
-
                 if (largeIdle > previous)
                 {
                     LeanSocket.SourceAddresses = (largeIdle + ConnectionsPerSourceAddress - 1) / ConnectionsPerSourceAddress;
                     memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, previous, largeIdle, settings.Senders, ct, TimeSpan.FromSeconds(settings.IdleSeconds)));
                     LeanSocket.SourceAddresses = 1;
+                }
+            }
+
+            // A room as large as the largest idle step below the cap, receiving a steady trickle:
+            // delivery latency at scale. A fresh server, so that the idle steps measure memory
+            // from a heap that no load has grown.
+            if (settings.LargeRoomRate > 0)
+            {
+                var roomSize = settings.IdleConnectionCounts.Max();
+                Console.WriteLine($"large room: {name}, {roomSize:N0} connections, {settings.LargeRoomRate} msg/s");
+                var (roomServer, roomTarget) = await ServerLauncher.StartAsync(name, ct);
+                await using (roomServer)
+                {
+                    var stats = new DeliveryStats();
+                    await using var load = new RoomLoad(roomTarget, stats);
+                    await load.ConnectAsync(roomSize, settings.Senders, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
+                    largeRoom.AddRange(await new FanOutWorkload(settings with { Mode = "large room", Rates = [settings.LargeRoomRate] }).RunAsync(roomServer, roomTarget, load, stats, ct));
                 }
             }
         }
