@@ -7,8 +7,7 @@ using ChatDemo.Web.Aws;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Delivery;
-using ChatDemo.Web.FanOut;
-using ChatDemo.Web.Storage;
+using ChatDemo.Web.Storage.Sqlite;
 using DeliveryBatchBench;
 
 // How long the function takes for one delivery batch of the workflow (100 connections) when every
@@ -83,10 +82,10 @@ static ServiceProvider BuildServices(Uri managementEndpoint, string sqlitePath)
     });
     builder.Services.AddChatOptions(builder.Configuration);
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddChatStore(builder.Configuration);
+    // As the composition root registers AWS fan-out mode (Program.cs), with the SQLite store.
+    builder.Services.AddSqliteStore();
     builder.Services.AddChat();
-    builder.Services.AddChatFanOut(builder.Configuration);
-    builder.Services.AddDelivery();
+    builder.Services.AddAwsFanOut(builder.Configuration).AddDelivery();
     builder.Services.AddSingleton(new AwsSigningIdentity(new BasicAWSCredentials("AKIDBENCH", "bench-secret"), RegionEndpoint.USEast1));
     return (ServiceProvider)builder.Build().Services;
 }

@@ -13,7 +13,8 @@ public static class EntryPoint
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System); // the adapter's one dependency
-        builder.UseLambdaHostingWhenInLambda();
+        if (builder.Configuration[LambdaHostingExtensions.RuntimeApiVariable] is { Length: > 0 } runtimeApi)
+            builder.UseLambdaHosting(runtimeApi);
         var app = builder.Build();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));
         app.Run();
