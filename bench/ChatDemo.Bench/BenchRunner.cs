@@ -57,9 +57,7 @@ public static class BenchRunner
                 var stats = new DeliveryStats();
                 await using var load = new RoomLoad(target, stats);
                 // Warm up (JIT, pools) with a small room, then count what the rest of the room costs at rest.
-                var warm = settings.Senders * 3;
-                await load.ConnectAsync(warm, settings.Senders, FanOutWorkload.ReceiveBufferBytes, ct);
-                await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
+                var warm = await WarmUpAsync(settings, server, target, load, stats, FanOutWorkload.ReceiveBufferBytes, ct);
                 memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, warm, settings.RoomConnections, settings.Senders, ct));
                 fanOut.AddRange(await new FanOutWorkload(settings).RunAsync(server, target, load, stats, ct));
                 if (args.Contains("--verbose")) Console.WriteLine(server.Output);
@@ -81,10 +79,7 @@ public static class BenchRunner
             {
                 var stats = new DeliveryStats();
                 await using var load = new RoomLoad(target, stats);
-                var warm = settings.Senders * 3;
-                await load.ConnectAsync(warm, settings.Senders, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
-                await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
-                var previous = warm;
+                var previous = await WarmUpAsync(settings, server, target, load, stats, IdleMemoryWorkload.IdleReceiveBufferBytes, ct);
                 foreach (var step in settings.IdleConnectionCounts.Order())
                 {
                     memory.Add(await IdleMemoryWorkload.MeasureAsync(server, target, load, previous, step, settings.Senders, ct, TimeSpan.FromSeconds(settings.IdleSeconds)));
@@ -130,6 +125,15 @@ public static class BenchRunner
 
         Console.WriteLine(ResultsTable.Summary(report));
         return 0;
+    }
+
+    /// <summary>A small room (three connections per sender) and a second of traffic: JIT and pools warm. Returns the room's size.</summary>
+    private static async Task<int> WarmUpAsync(BenchSettings settings, ServerProcess server, IBenchTarget target, RoomLoad load, DeliveryStats stats, int receiveBufferBytes, CancellationToken ct)
+    {
+        var warm = settings.Senders * 3;
+        await load.ConnectAsync(warm, settings.Senders, receiveBufferBytes, ct);
+        await new FanOutWorkload(settings with { Mode = "warm-up", Rates = [50], StepSeconds = 1, DrainSeconds = 2 }).RunAsync(server, target, load, stats, ct);
+        return warm;
     }
 
     private static string? Option(string[] args, string name)
