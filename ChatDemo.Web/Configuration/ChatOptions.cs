@@ -24,6 +24,8 @@ public sealed class ChatOptions
 
     public SessionOptions Sessions { get; set; } = new();
 
+    public AuthOptions Auth { get; set; } = new();
+
     /// <summary>
     /// Origins allowed to open <c>/ws</c> besides the page's own, separated by commas or
     /// white space (or a JSON array in appsettings).

@@ -22,6 +22,7 @@ internal sealed class ChatOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add($"Chat__MessageRetentionDays must be between 1 and 3650 (got {options.MessageRetentionDays}).");
 
         ValidateSessions(options.Sessions, failures);
+        AuthOptionsValidation.Validate(options.Auth, failures);
         ValidateUrls(options, failures);
         ValidateLimits(options.Limits, failures);
 
