@@ -1,3 +1,4 @@
+using ChatDemo.Web.Accounts;
 using ChatDemo.Web.ApiGatewayWebSockets;
 using ChatDemo.Web.Aws;
 using ChatDemo.Web.Chat;
@@ -37,6 +38,7 @@ builder.Services.AddChatForwardedHeaders();
 builder.Services.AddChatRateLimiting();
 builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
+builder.Services.AddAccounts();
 builder.Services.AddChat();
 builder.Services.AddChatHealth();
 

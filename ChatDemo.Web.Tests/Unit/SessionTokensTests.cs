@@ -74,4 +74,51 @@ public sealed class SessionTokensTests
     [Fact]
     public void AnOverlongTokenIsRejected() =>
         Assert.Null(new SessionTokens(Key, _time).Verify("v1." + new string('A', 5000) + ".AAAA"));
+
+    [Fact]
+    public void AGuestTokenHasExactlyThePayloadOfBeforeMembersExisted()
+    {
+        var token = IssueForADay(new SessionTokens(Key, _time));
+        var payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]));
+        Assert.Equal($"{{\"u\":\"u_alice\",\"n\":\"Alice\",\"e\":{_time.GetUtcNow().AddHours(24).ToUnixTimeMilliseconds()}}}", payload);
+    }
+
+    [Fact]
+    public void ATokenIssuedBeforeMembersExistedVerifiesAsAGuestWhoIsNoAdmin()
+    {
+        // Signed by hand the way tokens were signed before the kind and admin fields existed.
+        var expires = _time.GetUtcNow().AddHours(24);
+        var payload = System.Buffers.Text.Base64Url.EncodeToString(
+            Encoding.UTF8.GetBytes($"{{\"u\":\"u_old\",\"n\":\"Old\",\"e\":{expires.ToUnixTimeMilliseconds()}}}"));
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Key.Bytes, Encoding.UTF8.GetBytes("v1." + payload));
+        var session = new SessionTokens(Key, _time).Verify($"v1.{payload}.{System.Buffers.Text.Base64Url.EncodeToString(signature)}");
+
+        Assert.NotNull(session);
+        Assert.Equal(new ChatUser("u_old", "Old"), session.User);
+        Assert.Equal(SessionKind.Guest, session.Kind);
+        Assert.False(session.Admin);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMemberTokenCarriesItsKindAndAdminFlag(bool admin)
+    {
+        var tokens = new SessionTokens(Key, _time);
+        var session = tokens.Verify(tokens.Issue(Alice, _time.GetUtcNow().AddHours(24), SessionKind.Member, admin));
+        Assert.NotNull(session);
+        Assert.Equal(Alice, session.User);
+        Assert.Equal(SessionKind.Member, session.Kind);
+        Assert.Equal(admin, session.Admin);
+    }
+
+    [Fact]
+    public void ATokenWithAnUnknownKindIsRejectedEvenWhenSigned()
+    {
+        var expires = _time.GetUtcNow().AddHours(24);
+        var payload = System.Buffers.Text.Base64Url.EncodeToString(
+            Encoding.UTF8.GetBytes($"{{\"u\":\"u_x\",\"n\":\"X\",\"e\":{expires.ToUnixTimeMilliseconds()},\"k\":\"root\"}}"));
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Key.Bytes, Encoding.UTF8.GetBytes("v1." + payload));
+        Assert.Null(new SessionTokens(Key, _time).Verify($"v1.{payload}.{System.Buffers.Text.Base64Url.EncodeToString(signature)}"));
+    }
 }

@@ -74,7 +74,8 @@ public static class ChatRules
         return true;
     }
 
-    private static bool IsNameRune(Rune rune)
+    /// <summary>One character a display name may contain: a letter (with its combining marks), a digit, a space or one of <c>-_.'</c>.</summary>
+    public static bool IsNameRune(Rune rune)
     {
         if (rune.Value is ' ' or '-' or '_' or '.' or '\'') return true;
         return Rune.GetUnicodeCategory(rune) switch

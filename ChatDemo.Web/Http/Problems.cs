@@ -18,6 +18,14 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         Refuse(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", detail);
 
+    /// <summary>A 401 naming the check that failed in <c>check</c>, so that a client can tell an expired sign-in from a misconfiguration.</summary>
+    public static ProblemHttpResult Unauthorized(string check, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "The credentials were not accepted",
+            extensions: new Dictionary<string, object?> { ["check"] = check });
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+
     public static ProblemHttpResult Unavailable(string detail) =>
         Refuse(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
 }

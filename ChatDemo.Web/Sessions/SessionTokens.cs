@@ -2,34 +2,43 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.Sessions;
 
-/// <summary>A verified guest session.</summary>
-public sealed record GuestSession(ChatUser User, DateTimeOffset ExpiresAt);
+/// <summary>Whether a session's user picked a name (a guest) or signed in with the provider (a member).</summary>
+public enum SessionKind
+{
+    Guest,
+    Member,
+}
+
+/// <summary>A verified session: who, until when, guest or member, administrator or not.</summary>
+public sealed record ChatSession(ChatUser User, DateTimeOffset ExpiresAt, SessionKind Kind = SessionKind.Guest, bool Admin = false);
 
 /// <summary>
-/// Issues and verifies guest-session tokens: <c>v1.{payload}.{signature}</c>, both parts
-/// base64url; the payload is JSON of user id, name and expiry, the signature HMAC-SHA256 over
-/// <c>v1.{payload}</c>. Clients treat the token as opaque.
+/// Issues and verifies session tokens: <c>v1.{payload}.{signature}</c>, both parts base64url;
+/// the payload is JSON of user id, name and expiry, for members also the kind and the admin
+/// flag; the signature is HMAC-SHA256 over <c>v1.{payload}</c>. Clients treat the token as opaque.
 /// </summary>
 public sealed class SessionTokens(SigningKey key, TimeProvider time)
 {
     private const string Prefix = "v1.";
     private const int MaxTokenLength = 1024;
+    private const string MemberKind = "m";
 
-    public string Issue(ChatUser user, DateTimeOffset expiresAt)
+    public string Issue(ChatUser user, DateTimeOffset expiresAt, SessionKind kind = SessionKind.Guest, bool admin = false)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload(user.Id, user.Name, expiresAt.ToUnixTimeMilliseconds()),
+            new TokenPayload(user.Id, user.Name, expiresAt.ToUnixTimeMilliseconds(), kind == SessionKind.Member ? MemberKind : null, admin),
             SessionJsonContext.Default.TokenPayload);
         var signed = Prefix + Base64Url.EncodeToString(payload);
         return signed + "." + Base64Url.EncodeToString(Sign(signed));
     }
 
     /// <summary>The session a token stands for, or null when it is missing, malformed, forged, altered or expired.</summary>
-    public GuestSession? Verify(string? token)
+    public ChatSession? Verify(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
             return null;
@@ -60,14 +69,26 @@ public sealed class SessionTokens(SigningKey key, TimeProvider time)
             return null;
         }
         if (payload is null || string.IsNullOrEmpty(payload.U) || string.IsNullOrEmpty(payload.N)) return null;
+        // No kind is a guest (every token issued before members existed); an unknown kind is not trusted.
+        if (payload.K is not (null or MemberKind)) return null;
 
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(payload.E);
         if (expiresAt <= time.GetUtcNow()) return null;
-        return new GuestSession(new ChatUser(payload.U, payload.N), expiresAt);
+        return new ChatSession(new ChatUser(payload.U, payload.N), expiresAt,
+            payload.K == MemberKind ? SessionKind.Member : SessionKind.Guest, payload.A);
     }
 
     private byte[] Sign(string signed) => HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(signed));
 }
 
-/// <summary>The signed part of a token; short names keep tokens short.</summary>
-internal sealed record TokenPayload(string U, string N, long E);
+/// <summary>
+/// The signed part of a token; short names keep tokens short. A guest's payload is exactly what
+/// it was before members existed (kind and admin are left out when unset), so tokens already
+/// handed out keep verifying, and verify the same.
+/// </summary>
+internal sealed record TokenPayload(
+    string U,
+    string N,
+    long E,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? K = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool A = false);
