@@ -121,4 +121,16 @@ public sealed class SessionTokensTests
         var signature = System.Security.Cryptography.HMACSHA256.HashData(Key.Bytes, Encoding.UTF8.GetBytes("v1." + payload));
         Assert.Null(new SessionTokens(Key, _time).Verify($"v1.{payload}.{System.Buffers.Text.Base64Url.EncodeToString(signature)}"));
     }
+
+    [Fact]
+    public void WithGuestsDisabledAGuestTokenNoLongerVerifiesButAMemberTokenDoes()
+    {
+        var issuer = new SessionTokens(Key, _time);
+        var guest = IssueForADay(issuer);
+        var member = issuer.Issue(Alice, _time.GetUtcNow().AddHours(24), SessionKind.Member);
+
+        var membersOnly = new SessionTokens(Key, _time, acceptGuests: false);
+        Assert.Null(membersOnly.Verify(guest));
+        Assert.Equal(SessionKind.Member, membersOnly.Verify(member)?.Kind);
+    }
 }

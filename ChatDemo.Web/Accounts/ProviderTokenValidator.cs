@@ -34,14 +34,14 @@ public sealed class ProviderTokenValidator : IDisposable
     /// <summary>ID tokens are a few KB; anything far larger is not one.</summary>
     private const int MaxTokenLength = 16 * 1024;
 
-    static ProviderTokenValidator()
-    {
-        // By default a requested refresh runs in the background and the request that asked for
-        // it still sees the old keys; blocking makes "unknown kid → fetch the keys → retry" one
-        // request. Refreshes stay rate-limited by RefreshInterval, so a flood of tokens with made-up
-        // key ids cannot make the app hammer the provider.
-        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
-    }
+    /// <summary>
+    /// By default a requested refresh runs in the background and the request that asked for it
+    /// still sees the old keys; blocking makes "unknown kid → fetch the keys → retry" one request.
+    /// Refreshes stay rate-limited by RefreshInterval (5 minutes), so tokens with made-up key ids
+    /// cannot make the app hammer the provider. IdentityModel reads the switch once per process,
+    /// so it is set when the app registers its services, before any token is handled.
+    /// </summary>
+    public const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
 
     private readonly OidcOptions _oidc;
     private readonly bool _guests;

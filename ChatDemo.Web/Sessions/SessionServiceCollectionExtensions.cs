@@ -1,3 +1,6 @@
+using ChatDemo.Web.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace ChatDemo.Web.Sessions;
 
 public static class SessionServiceCollectionExtensions
@@ -5,7 +8,8 @@ public static class SessionServiceCollectionExtensions
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {
         services.AddSingleton(SigningKey.Resolve);
-        services.AddSingleton<SessionTokens>();
+        services.AddSingleton(sp => new SessionTokens(sp.GetRequiredService<SigningKey>(), sp.GetRequiredService<TimeProvider>(),
+            acceptGuests: sp.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Guests));
         services.AddSingleton<WebSocketHandshake>();
         // The host's request lines ("Request starting GET /ws?room=…&token=…") carry the session
         // token in the query string; a token must never reach a log, whatever level is configured.

@@ -22,7 +22,13 @@ public sealed record ChatSession(ChatUser User, DateTimeOffset ExpiresAt, Sessio
 /// the payload is JSON of user id, name and expiry, for members also the kind and the admin
 /// flag; the signature is HMAC-SHA256 over <c>v1.{payload}</c>. Clients treat the token as opaque.
 /// </summary>
-public sealed class SessionTokens(SigningKey key, TimeProvider time)
+/// <param name="key">The secret the tokens are signed with.</param>
+/// <param name="time">The clock expiry is judged by.</param>
+/// <param name="acceptGuests">
+/// False when <c>Chat__Auth__Guests</c> is false: guest tokens issued while guests were allowed
+/// stop opening connections at once, rather than for the rest of their lifetime.
+/// </param>
+public sealed class SessionTokens(SigningKey key, TimeProvider time, bool acceptGuests = true)
 {
     private const string Prefix = "v1.";
     private const int MaxTokenLength = 1024;
@@ -37,7 +43,7 @@ public sealed class SessionTokens(SigningKey key, TimeProvider time)
         return signed + "." + Base64Url.EncodeToString(Sign(signed));
     }
 
-    /// <summary>The session a token stands for, or null when it is missing, malformed, forged, altered or expired.</summary>
+    /// <summary>The session a token stands for, or null when it is missing, malformed, forged, altered, expired, or a guest's while guests are disabled.</summary>
     public ChatSession? Verify(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
@@ -71,6 +77,7 @@ public sealed class SessionTokens(SigningKey key, TimeProvider time)
         if (payload is null || string.IsNullOrEmpty(payload.U) || string.IsNullOrEmpty(payload.N)) return null;
         // No kind is a guest (every token issued before members existed); an unknown kind is not trusted.
         if (payload.K is not (null or MemberKind)) return null;
+        if (payload.K is null && !acceptGuests) return null;
 
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(payload.E);
         if (expiresAt <= time.GetUtcNow()) return null;
