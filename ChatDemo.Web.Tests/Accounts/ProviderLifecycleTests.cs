@@ -103,6 +103,8 @@ public sealed class ProviderLifecycleTests
         Assert.True(config.GetProperty("auth").GetProperty("guests").GetBoolean());
         Assert.False(config.GetProperty("auth").TryGetProperty("oidc", out _), "no provider, no oidc block");
         Assert.Equal("guest", (await SessionExchange.GuestSessionAsync(app, "Alice")).Str("kind"));
+        using var page = await app.Http.GetAsync("/");
+        Assert.Contains("connect-src 'self' ws: wss:;", string.Join(' ', page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     private static int UnusedPort()

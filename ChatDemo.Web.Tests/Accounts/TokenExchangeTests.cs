@@ -81,6 +81,15 @@ public sealed class TokenExchangeTests(ProviderApp fixture) : IClassFixture<Prov
     }
 
     [Fact]
+    public async Task ThePagesContentSecurityPolicyLetsItFetchFromTheProvider()
+    {
+        using var page = await App.Http.GetAsync("/");
+        var policy = string.Join(' ', page.Headers.GetValues("Content-Security-Policy"));
+        var connect = policy.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("connect-src ", StringComparison.Ordinal));
+        Assert.Equal($"connect-src 'self' ws: wss: {Provider.Issuer}", connect);
+    }
+
+    [Fact]
     public async Task ATokenThatExpiredWithinTheClockSkewIsStillAccepted()
     {
         var token = Provider.Mint(adjust: d =>

@@ -7,6 +7,7 @@ public static class AccountsServiceCollectionExtensions
     {
         AppContext.SetSwitch(ProviderTokenValidator.BlockingRefreshSwitch, true);
         services.AddSingleton<ProviderTokenValidator>();
+        services.AddHostedService<ProviderWarmUp>();
         return services;
     }
 }

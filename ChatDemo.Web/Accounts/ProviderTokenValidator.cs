@@ -49,6 +49,7 @@ public sealed class ProviderTokenValidator : IDisposable
     private readonly HttpClient? _http;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _configuration;
     private readonly JsonWebTokenHandler _handler = new();
+    private volatile IReadOnlyList<string> _pageFetchOrigins = [];
 
     public ProviderTokenValidator(IOptions<ChatOptions> options, ILogger<ProviderTokenValidator> logger)
     {
@@ -63,11 +64,19 @@ public sealed class ProviderTokenValidator : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
+        _pageFetchOrigins = [authority.GetLeftPart(UriPartial.Authority)];
         _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
             _oidc.Authority!.TrimEnd('/') + "/.well-known/openid-configuration",
             new OpenIdConnectConfigurationRetriever(),
             new HttpDocumentRetriever(_http) { RequireHttps = authority.Scheme == Uri.UriSchemeHttps });
     }
+
+    /// <summary>
+    /// The origins the page fetches from when it signs in: the authority's (discovery) and, once the
+    /// discovery document has been read, the token endpoint's, which may differ (Cognito's hosted
+    /// domain). Empty without a provider. For the page's Content-Security-Policy.
+    /// </summary>
+    public IReadOnlyList<string> PageFetchOrigins => _pageFetchOrigins;
 
     /// <summary>The provider's discovery document, fetched (or taken from the cache) now; null when it cannot be had.</summary>
     public async Task<OpenIdConnectConfiguration?> TryGetProviderConfigurationAsync(CancellationToken cancellationToken)
@@ -166,6 +175,9 @@ public sealed class ProviderTokenValidator : IDisposable
                 $"The provider's discovery document names the issuer '{provider.Issuer}', not Chat__Auth__Oidc__Authority '{_oidc.Authority}'; " +
                 "the server's configuration must be corrected.", null);
         }
+        if (Uri.TryCreate(provider.TokenEndpoint, UriKind.Absolute, out var tokenEndpoint)
+            && !_pageFetchOrigins.Contains(tokenEndpoint.GetLeftPart(UriPartial.Authority)))
+            _pageFetchOrigins = [.. _pageFetchOrigins, tokenEndpoint.GetLeftPart(UriPartial.Authority)];
         return provider;
     }
 

@@ -1,3 +1,4 @@
+using ChatDemo.Web.Accounts;
 using ChatDemo.Web.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ public static class PageExtensions
             if (!context.Request.Path.StartsWithSegments("/swagger"))
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy(options.WebSocketUrl);
+                var provider = context.RequestServices.GetRequiredService<ProviderTokenValidator>();
+                headers.ContentSecurityPolicy = ContentSecurityPolicy(options.WebSocketUrl, provider.PageFetchOrigins);
                 headers.XFrameOptions = "DENY";
             }
             return next(context);
@@ -34,12 +36,15 @@ public static class PageExtensions
         return app;
     }
 
-    // No inline script or style anywhere; the WebSocket may live on another origin (AWS mode).
-    private static string ContentSecurityPolicy(string? webSocketUrl)
+    // No inline script or style anywhere; the WebSocket may live on another origin (AWS mode), and
+    // signing in fetches the provider's discovery document and token endpoint (going to its
+    // sign-in page is a navigation, which connect-src does not govern).
+    private static string ContentSecurityPolicy(string? webSocketUrl, IReadOnlyList<string> providerOrigins)
     {
         var connect = "'self' ws: wss:";
         if (webSocketUrl is not null && Uri.TryCreate(webSocketUrl, UriKind.Absolute, out var uri))
             connect = $"'self' {uri.GetLeftPart(UriPartial.Authority)}";
+        if (providerOrigins.Count > 0) connect += " " + string.Join(' ', providerOrigins);
         return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src {connect}; " +
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
