@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using ChatDemo.Web.Tests.TestInfrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -45,52 +46,12 @@ public sealed partial class OidcProvider : IAsyncDisposable
             Assert.Fail($"oidc-provider is not installed in {root}/node_modules: run 'npm ci --no-audit --no-fund' in the repository root (./test.sh does).");
 
         var key = NewKey("provider-key-1");
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList =
-            {
-                Path.Combine(root, "ChatDemo.Web.Tests", "Accounts", "oidc-provider.mjs"),
-                JsonSerializer.Serialize(new { keys = new[] { PrivateJwk(key) }, clientId = ClientId }),
-            },
-            WorkingDirectory = root,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"Node.js (20 or later) is required on PATH to run the OpenID provider: {e.Message}");
-            throw;
-        }
-        var errors = new StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (errors) errors.AppendLine(e.Data);
-        };
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string? line;
-        try
-        {
-            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            line = null;
-        }
-        if (line is null || !line.StartsWith("issuer ", StringComparison.Ordinal))
-        {
-            process.Kill(entireProcessTree: true);
-            lock (errors) Assert.Fail($"oidc-provider.mjs did not start: {line} {errors}");
-        }
-        return new OidcProvider(process, line!["issuer ".Length..], key);
+        var (process, issuer) = await NodeServer.StartAsync(
+        [
+            Path.Combine(root, "ChatDemo.Web.Tests", "Accounts", "oidc-provider.mjs"),
+            JsonSerializer.Serialize(new { keys = new[] { PrivateJwk(key) }, clientId = ClientId }),
+        ], "issuer", "the OpenID provider (oidc-provider.mjs)");
+        return new OidcProvider(process, issuer, key);
     }
 
     public static RsaSecurityKey NewKey(string keyId) => new(RSA.Create(2048)) { KeyId = keyId };

@@ -47,7 +47,6 @@ public static class Dynalite
                 $"dynalite is not installed in {root}/node_modules: run 'npm ci' in the repository root (test.sh does it).");
 
         // Listening on port 0 lets the OS pick a free port with no race; the script prints it.
-        // It also exits when its stdin closes, so a test process that dies never leaves it behind.
         const string script = """
             const dynalite = require(process.argv[1]);
             const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -55,34 +54,11 @@ public static class Dynalite
             process.stdin.on('end', () => process.exit(0));
             process.stdin.resume();
             """;
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList = { "-e", script, module },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("Cannot run 'node' to start dynalite: install Node.js 20+ and run 'npm ci'.", e);
-        }
+        var (process, port) = await NodeServer.StartAsync(["-e", script, module], "port", "dynalite");
         _process = process;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-
+        var endpoint = new Uri($"http://127.0.0.1:{port}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
-        {
-            var error = await process.StandardError.ReadToEndAsync(timeout.Token);
-            throw new InvalidOperationException($"dynalite did not start (run 'npm ci' in the repository root): {line} {error}");
-        }
-        var endpoint = new Uri($"http://127.0.0.1:{line["port ".Length..]}");
         await WaitUntilAnsweringAsync(endpoint, timeout.Token);
         return endpoint;
     }
