@@ -4,6 +4,7 @@
 
 import { createApi } from './modules/api.mjs';
 import { ChatRoom } from './modules/chat-room.mjs';
+import * as oidc from './modules/oidc.mjs';
 import { isRoom } from './modules/protocol.mjs';
 import { Sessions } from './modules/session.mjs';
 import { createStore, keys } from './modules/storage.mjs';
@@ -16,8 +17,14 @@ import { setUpTheme } from './views/theme.mjs';
 import { TypingView } from './views/typing-view.mjs';
 
 const store = createStore(localStorage);
+// The provider's tokens and a sign-in in progress: this tab only, never localStorage.
+const sessionStore = createStore(sessionStorage);
 const api = createApi();
-const sessions = new Sessions(store, api);
+const sessions = new Sessions(store, api, () => sessionStore.get(oidc.ID_TOKEN_KEY));
+/** The provider and the token endpoint are other origins: the page's own fetch, unwrapped. */
+const fetchAnywhere = (...args) => fetch(...args);
+/** /api/config's auth: { guests, oidc? }; null until it has been read (or when it cannot be). */
+let auth = null;
 const roomView = document.querySelector('#room-view');
 
 /** The room joined, or null while the join form shows. */
@@ -26,7 +33,7 @@ let room = null;
 setUpTheme(store, document.querySelector('#theme-toggle'));
 const views = {
   header: new HeaderView({ onLeave: leave }),
-  join: new JoinView({ onJoin: join }),
+  join: new JoinView({ onJoin: join, onSignIn: signIn, onSignOut: signOut }),
   messages: new MessagesView({
     onRetry: id => room?.retry(id),
     onDiscard: id => room?.discard(id),
@@ -48,8 +55,9 @@ function setRoomInAddress(name) {
 }
 
 async function join(name, roomName) {
-  const session = await sessions.forName(name);
-  store.set(keys.name, name);
+  // A signed-in member joins as the provider's user; anyone else as a guest under the typed name.
+  const session = sessions.member() ?? await sessions.forName(name);
+  store.set(keys.name, session.name);
   store.set(keys.room, roomName);
   store.set(keys.inRoom, roomName);
   enter(roomName, session);
@@ -82,6 +90,50 @@ document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') room?.becameVisible();
 });
 
+/** Goes to the provider's sign-in page; it sends the browser back to this page with a code. */
+async function signIn() {
+  const { auth: current } = await api.config();
+  if (!current?.oidc) throw new Error('this server has no sign-in provider');
+  const provider = await oidc.discover(fetchAnywhere, current.oidc.authority);
+  store.set(keys.room, views.join.roomValue());
+  location.assign(await oidc.beginSignIn({
+    oidc: current.oidc, provider, redirectUri: `${location.origin}${location.pathname}`, crypto, sessionStore,
+  }));
+}
+
+/** Signs out of ChatDemo in this browser; the provider's own session is left alone. */
+function signOut() {
+  oidc.forget(sessionStore);
+  sessions.forget();
+  showAccount();
+}
+
+function showAccount() {
+  views.join.showAccount({ signIn: Boolean(auth?.oidc), guests: auth?.guests ?? true, memberName: sessions.member()?.name ?? null });
+}
+
+/** Reads how to sign in, and completes a sign-in when the provider has just sent the browser back. */
+async function setUpAccount() {
+  try {
+    ({ auth } = await api.config());
+  } catch {
+    return; // The server does not answer: the guest form works as before, and says why on Join.
+  }
+  let error = '';
+  if (auth?.oidc && oidc.isCallback(location.href)) {
+    try {
+      const provider = await oidc.discover(fetchAnywhere, auth.oidc.authority);
+      const idToken = await oidc.completeSignIn({ href: location.href, oidc: auth.oidc, provider, fetchImpl: fetchAnywhere, sessionStore });
+      store.set(keys.name, sessions.adopt(await api.exchangeIdToken(idToken)).name);
+    } catch (failure) {
+      error = `Could not sign in: ${failure.message}`;
+    }
+    history.replaceState(null, '', oidc.withoutCallback(location.href));
+  }
+  showAccount();
+  if (error) views.join.show(error);
+}
+
 function start() {
   const fromUrl = new URLSearchParams(location.search).get('room');
   const linkedRoom = isRoom(fromUrl) ? fromUrl : null;
@@ -100,3 +152,4 @@ function start() {
 }
 
 start();
+setUpAccount();

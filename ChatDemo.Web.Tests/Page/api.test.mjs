@@ -26,6 +26,16 @@ test('a session is created with a JSON POST of the name', async () => {
   assert.deepEqual(JSON.parse(calls[0].body), { name: 'Alice' });
 });
 
+test('a member session is exchanged for the ID token in a bearer Authorization header, with no body', async () => {
+  const session = { userId: 'u_m', name: 'Alice', token: 't', expiresAt: '2030-01-01T00:00:00Z', kind: 'member', admin: false };
+  const { fetchImpl, calls } = recordingFetch(json(201, session));
+  assert.deepEqual(await createApi(fetchImpl).exchangeIdToken('eyJ.id.token'), session);
+  assert.equal(calls[0].url, '/api/sessions');
+  assert.equal(calls[0].method, 'POST');
+  assert.equal(calls[0].headers.authorization, 'Bearer eyJ.id.token');
+  assert.equal(calls[0].body, undefined);
+});
+
 test("a refusal throws the problem's detail, or its title, or the status", async () => {
   const { fetchImpl } = recordingFetch(
     json(400, { title: 'Bad request', detail: "'name' is required" }, 'application/problem+json'),

@@ -37,7 +37,7 @@ function roomWith({ history = [], users = [bob], storage = new MemoryStorage() }
     presence: async () => ({ users }),
     serverAnswers: async () => true,
   };
-  const sessions = { create: async name => ({ ...me, name }), isMine: () => false };
+  const sessions = { renew: async session => ({ ...me, name: session.name }), isMine: () => false };
   const recorded = recordingViews();
   const room = new ChatRoom({
     name: 'lobby', session: me, api, sessions, store: createStore(storage), views: recorded.views,

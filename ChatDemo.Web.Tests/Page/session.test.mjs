@@ -49,3 +49,33 @@ test('every user id this browser had is remembered (the last 20), to mark own me
   assert.equal(sessions.isMine('u_6'), true);
   assert.equal(sessions.isMine('u_5'), false);
 });
+
+test('a member session is adopted and renewed by exchanging the ID token again; a guest renews under the same name', async () => {
+  const exchanged = [];
+  let idToken = 'id-token-1';
+  const api = {
+    async createSession(name) { return { userId: 'u_guest2', name, token: 'g', expiresAt: expiring(3600_000), kind: 'guest' }; },
+    async exchangeIdToken(token) { exchanged.push(token); return { userId: 'u_member', name: 'Alice L', token: 'm2', expiresAt: expiring(3600_000), kind: 'member' }; },
+  };
+  const storage = new MemoryStorage();
+  const sessions = new Sessions(createStore(storage), api, () => idToken);
+  const member = sessions.adopt({ userId: 'u_member', name: 'Alice L', token: 'm1', expiresAt: expiring(1000), kind: 'member' });
+  assert.equal(sessions.member().userId, 'u_member');
+  assert.equal(sessions.isMine('u_member'), true);
+
+  const renewed = await sessions.renew(member);
+  assert.deepEqual(exchanged, ['id-token-1']);
+  assert.equal(renewed.token, 'm2');
+  assert.equal(sessions.saved().token, 'm2');
+
+  idToken = null;
+  await assert.rejects(sessions.renew(member), /sign in again/);
+
+  const guest = await sessions.renew({ userId: 'u_guest1', name: 'Bob', kind: 'guest' });
+  assert.equal(guest.name, 'Bob');
+  assert.equal(sessions.member(), null);
+
+  sessions.forget();
+  assert.equal(sessions.saved(), null);
+  assert.equal(sessions.isMine('u_member'), true, 'own ids outlive a sign-out, to keep marking old messages');
+});

@@ -35,6 +35,17 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     return response.json();
   }
 
+  async function postSession(headers, body) {
+    const response = await fetchImpl('/api/sessions', {
+      method: 'POST',
+      headers: { ...headers, accept: 'application/json' },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    if (!response.ok) throw await problem(response);
+    return response.json();
+  }
+
   return {
     /** GET /api/config, once per page; a failure is not remembered. */
     config() {
@@ -42,16 +53,14 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
       return config;
     },
 
-    /** POST /api/sessions: { userId, name, token, expiresAt }. */
-    async createSession(name) {
-      const response = await fetchImpl('/api/sessions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ name }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) throw await problem(response);
-      return response.json();
+    /** POST /api/sessions: a guest session, { userId, name, token, expiresAt, kind, admin }. */
+    createSession(name) {
+      return postSession({ 'content-type': 'application/json' }, JSON.stringify({ name }));
+    },
+
+    /** POST /api/sessions with the provider's ID token: a member session (docs/protocol.md section 1.1). */
+    exchangeIdToken(idToken) {
+      return postSession({ authorization: `Bearer ${idToken}` }, undefined);
     },
 
     /** A history page: query is { limit } and at most one of { before } or { after }. */

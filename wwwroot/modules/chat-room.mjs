@@ -42,7 +42,7 @@ export class ChatRoom {
     this.#connection = new Connection({
       socketUrl: () => this.#socketUrl(),
       synchronize: () => this.#synchronize(),
-      renewSession: async () => { this.#state.session = await sessions.create(this.#state.session.name); },
+      renewSession: async () => { this.#state.session = await sessions.renew(this.#state.session); },
       serverAnswers: () => api.serverAnswers(),
       outbox: {
         waiting: () => this.#state.waiting(),
@@ -158,7 +158,7 @@ export class ChatRoom {
 
   async #socketUrl() {
     const state = this.#state;
-    if (!isFresh(state.session)) state.session = await this.#sessions.create(state.session.name);
+    if (!isFresh(state.session)) state.session = await this.#sessions.renew(state.session);
     const config = await this.#api.config();
     const url = new URL(config.webSocketUrl, this.#page.baseUrl);
     // A relative URL resolves to http(s): older browsers accept only ws(s) in the constructor.
