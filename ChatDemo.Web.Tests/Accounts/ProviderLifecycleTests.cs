@@ -48,6 +48,24 @@ public sealed class ProviderLifecycleTests
     }
 
     [Fact]
+    public async Task AProviderWhoseDiscoveryNamesAnotherIssuerIsA503NamingTheMismatch()
+    {
+        // The same provider reached by another name: its documents name 127.0.0.1, not localhost.
+        await using var provider = await OidcProvider.StartAsync();
+        var otherName = provider.Issuer.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await using var app = await ChatApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Chat:Auth:Oidc:Authority"] = otherName,
+            ["Chat:Auth:Oidc:ClientId"] = OidcProvider.ClientId,
+        });
+
+        using var response = await SessionExchange.PostAsync(app.Http, "Bearer " + provider.Mint());
+        var detail = (await ProblemAssert.IsProblemAsync(response, 503)).GetProperty("detail").GetString();
+        Assert.Contains(provider.Issuer, detail, StringComparison.Ordinal);
+        Assert.Contains("Chat__Auth__Oidc__Authority", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OnceItsKeysAreCachedMembersStillSignInWhileTheProviderIsDown()
     {
         var provider = await OidcProvider.StartAsync();
