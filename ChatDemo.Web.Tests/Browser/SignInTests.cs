@@ -16,7 +16,17 @@ public sealed class SignInTests(BrowserFixture browser)
     private static async Task SignInAsync(ChatPage tab, OidcProvider provider, ChatApp app, string login)
     {
         await tab.Page.GetByTestId("sign-in-button").ClickAsync();
-        await tab.Page.WaitForURLAsync(url => url.StartsWith(provider.Issuer + "/interaction/", StringComparison.Ordinal));
+        try
+        {
+            // Not until "load": the provider's page imports a web font from the internet, which may hang here.
+            await tab.Page.WaitForURLAsync(url => url.StartsWith(provider.Issuer + "/interaction/", StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 40_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var said = await tab.Page.Locator("#join-error").TextContentAsync(new() { Timeout = 1000 });
+            throw new TimeoutException($"Sign in did not reach the provider's login form from {tab.Page.Url}; the page says: '{said}'", e);
+        }
         await tab.Page.Locator("input[name=login]").FillAsync(login);
         await tab.Page.Locator("input[name=password]").FillAsync("any password: the provider's development form takes every one");
         await tab.Page.Locator("button[type=submit]").ClickAsync();
