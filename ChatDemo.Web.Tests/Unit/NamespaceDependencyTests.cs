@@ -23,7 +23,8 @@ public sealed class NamespaceDependencyTests
         ["Configuration"] = [],
         ["Chat"] = ["Configuration"],
         ["Http"] = ["Chat", "Configuration"],
-        ["Sessions"] = ["Chat", "Configuration", "Http"],
+        ["Accounts"] = ["Chat", "Configuration"],
+        ["Sessions"] = ["Accounts", "Chat", "Configuration", "Http"],
         ["Storage.Sqlite"] = ["Chat", "Configuration"],
         ["Storage.DynamoDb"] = ["Chat", "Configuration"],
         ["Lambda"] = [],
@@ -35,7 +36,7 @@ public sealed class NamespaceDependencyTests
         ["History"] = ["Chat", "Http"],
         ["Presence"] = ["Chat", "Http"],
         ["ClientConfig"] = ["Configuration", "Http"],
-        ["Page"] = ["Configuration"],
+        ["Page"] = ["Accounts", "Configuration"],
     };
 
     private static readonly Assembly App = typeof(Chat.ChatService).Assembly;

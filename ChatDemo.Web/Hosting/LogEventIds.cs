@@ -18,5 +18,6 @@ public static class LogEventIds
         ["Aws"] = (600, 699),
         ["Delivery"] = (700, 799),
         ["ApiGatewayWebSockets"] = (800, 899),
+        ["Accounts"] = (900, 999),
     };
 }
