@@ -183,7 +183,11 @@ public sealed class EdgeTests
         var optional = _template.Resources.Where(r => r.Value!["Condition"] is not null).Select(r => r.Key).ToList();
 
         // The API Gateway logging role is the one created by default (CreateApiGatewayLoggingRole=true).
-        Assert.Equal(["AlarmEmailSubscription", "ApiGatewayAccount", "ApiGatewayLoggingRole", "WebSocketDomain", "WebSocketDomainMapping"],
+        Assert.Equal(
+            [
+                "AlarmEmailSubscription", "ApiGatewayAccount", "ApiGatewayLoggingRole", "ChatAdminsGroup", "UserPool", "UserPoolClient",
+                "UserPoolDomain", "WebSocketDomain", "WebSocketDomainMapping",
+            ],
             optional.Order(StringComparer.Ordinal));
         Assert.Equal(["ApiGatewayAccount", "ApiGatewayLoggingRole"],
             optional.Where(id => defaults.Exists(_template.Resource(id))).Order(StringComparer.Ordinal));

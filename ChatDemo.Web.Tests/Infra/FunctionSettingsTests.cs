@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using ChatDemo.Web.Configuration;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting.Internal;
 
 namespace ChatDemo.Web.Tests.Infra;
 
@@ -92,19 +90,7 @@ public sealed class FunctionSettingsTests
         Assert.Null(new StackValues(_template).Resolve(_template.Properties("HttpApi")["CorsConfiguration"]));
     }
 
-    private ChatOptions ValidatedOptions(StackValues values)
-    {
-        var environment = Variables.ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => (string?)values.String(v.Value));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment).Build();
-        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>()!;
-        var host = new HostingEnvironment { EnvironmentName = environment["ASPNETCORE_ENVIRONMENT"]! };
-
-        var result = new ChatOptionsValidator(host).Validate(null, options);
-
-        Assert.True(result.Succeeded, result.FailureMessage);
-        Assert.Equal("Production", host.EnvironmentName);
-        return options;
-    }
+    private ChatOptions ValidatedOptions(StackValues values) => FunctionEnvironment.ValidatedOptions(_template, values);
 
     [Fact]
     public void TheSessionSigningKeyIsGeneratedAtDeployTimeAndNeverWrittenInTheTemplate()

@@ -231,7 +231,8 @@ public sealed class SamTemplateTests
         Assert.Equal(
             [
                 "Stage", "MessageRetentionDays", "LogLevel", "PageDomainName", "PageCertificateArn", "WebSocketDomainName",
-                "WebSocketCertificateArn", "CorsAllowedOrigins", "AlarmEmail", "ReservedConcurrency", "CreateApiGatewayLoggingRole",
+                "WebSocketCertificateArn", "CorsAllowedOrigins", "AlarmEmail", "ReservedConcurrency", "SignIn", "OidcAuthority",
+                "OidcClientId", "AdminsClaim", "GuestsAllowed", "CreateApiGatewayLoggingRole",
             ],
             parameters.Select(p => p.Key).ToArray());
         Assert.Equal("prod", (string?)parameters["Stage"]!["Default"]);
@@ -242,13 +243,20 @@ public sealed class SamTemplateTests
         Assert.Equal("Information", (string?)parameters["LogLevel"]!["Default"]);
         Assert.Contains("Information", parameters["LogLevel"]!["AllowedValues"]!.AsArray().Select(v => (string?)v));
         // Every optional parameter is empty by default and its pattern accepts empty.
-        foreach (var name in new[] { "PageDomainName", "PageCertificateArn", "WebSocketDomainName", "WebSocketCertificateArn", "AlarmEmail", "ReservedConcurrency" })
+        foreach (var name in new[]
+                 {
+                     "PageDomainName", "PageCertificateArn", "WebSocketDomainName", "WebSocketCertificateArn", "AlarmEmail", "ReservedConcurrency",
+                     "OidcAuthority", "AdminsClaim",
+                 })
         {
             Assert.Equal("", (string?)parameters[name]!["Default"]);
             Assert.Matches((string)parameters[name]!["AllowedPattern"]!, "");
         }
         Assert.Equal("", (string?)parameters["CorsAllowedOrigins"]!["Default"]);
         Assert.Equal("CommaDelimitedList", (string?)parameters["CorsAllowedOrigins"]!["Type"]);
+        // Guests only, as the app is with nothing configured.
+        Assert.Equal("None", (string?)parameters["SignIn"]!["Default"]);
+        Assert.Equal("true", (string?)parameters["GuestsAllowed"]!["Default"]);
     }
 
     [Fact]

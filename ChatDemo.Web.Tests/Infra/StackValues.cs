@@ -27,9 +27,13 @@ internal sealed partial class StackValues(CloudFormationTemplate template, IRead
     public bool Condition(string name) =>
         IsTrue(template.Root["Conditions"]?[name] ?? throw new InvalidDataException($"No condition {name}."));
 
-    /// <summary>Whether every assertion of the template's rule <paramref name="name"/> holds.</summary>
-    public bool RuleHolds(string name) =>
-        template.Root["Rules"]![name]!["Assertions"]!.AsArray().All(a => IsTrue(a!["Assert"]));
+    /// <summary>Whether every assertion of the template's rule <paramref name="name"/> holds (a rule whose RuleCondition is false always holds).</summary>
+    public bool RuleHolds(string name)
+    {
+        var rule = template.Root["Rules"]![name]!;
+        return (rule["RuleCondition"] is { } applies && !IsTrue(applies))
+               || rule["Assertions"]!.AsArray().All(a => IsTrue(a!["Assert"]));
+    }
 
     /// <summary>Whether a resource or output with a <c>Condition</c> would exist.</summary>
     public bool Exists(JsonObject resourceOrOutput) =>
