@@ -76,6 +76,9 @@ function dynamoDbAt(url) {
 async function startDynalite(table, items) {
   const { default: createServer } = await import("dynalite");
   const server = createServer({ createTableMs: 0 });
+  // Node closes an idle keep-alive socket after 5 s; on a loaded machine fetch could pick that
+  // socket for the next Query just as it closed ("fetch failed"). Keep them open for the run.
+  server.keepAliveTimeout = 120_000;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { call } = dynamoDbAt(`http://127.0.0.1:${server.address().port}`);
   await call("CreateTable", {
@@ -142,11 +145,7 @@ async function invokeFunction(request) {
     throw awsError("Lambda.ResourceNotFoundException", `unexpected FunctionName ${request.FunctionName}`);
   }
   if (run.invokeEndpoint) return invokeLambda(request);
-  const response = await fetch(run.deliverUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(request.Payload),
-  });
+  const response = await invokeOverHttp(run.deliverUrl, request.Payload);
   const body = await response.text();
   if (response.status === 429) throw awsError("Lambda.TooManyRequestsException", body || "Rate Exceeded.");
   if (response.status >= 500) throw awsError("Lambda.ServiceException", body || `status ${response.status}`);
@@ -154,16 +153,22 @@ async function invokeFunction(request) {
   return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: JSON.parse(body) };
 }
 
+// One invocation request. A request that never got an answer (connection refused or reset) is
+// what Step Functions reports as Lambda.SdkClientException, which the workflow retries.
+async function invokeOverHttp(url, payload) {
+  try {
+    return await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+  } catch (error) {
+    throw awsError("Lambda.SdkClientException", `${error.message}: ${error.cause?.code ?? error.cause?.message ?? "no answer"}`);
+  }
+}
+
 // Lambda's Invoke API (RequestResponse). A function error is a 200 with X-Amz-Function-Error;
 // Step Functions then fails the task with the function's errorType as the error name and the
 // error body as the cause. Throttling and service faults map as the Invoke API defines them.
 async function invokeLambda(request) {
   const url = new URL(`2015-03-31/functions/${encodeURIComponent(request.FunctionName)}/invocations`, run.invokeEndpoint);
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(request.Payload),
-  });
+  const response = await invokeOverHttp(url, request.Payload);
   const body = await response.text();
   if (response.status === 429) throw awsError("Lambda.TooManyRequestsException", body || "Rate Exceeded.");
   if (response.status === 404) throw awsError("Lambda.ResourceNotFoundException", body);
@@ -207,7 +212,8 @@ try {
   summary = { status: "SUCCEEDED", output };
 } catch (error) {
   const cause = error.cause ?? error;
-  summary = { status: "FAILED", error: cause.name, cause: cause.message };
+  const why = cause.cause?.code ?? cause.cause?.message;
+  summary = { status: "FAILED", error: cause.name, cause: why ? `${cause.message} (${why})` : cause.message };
 }
 await watching.catch(() => {});
 // Exit at once rather than wait for fetch's idle keep-alive connections to close.
