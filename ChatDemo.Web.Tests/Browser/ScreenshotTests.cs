@@ -1,3 +1,4 @@
+using ChatDemo.Web.Tests.Accounts;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -79,6 +80,50 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await ShootAsync(bob, "chat-360-dark.png", scheme: ColorScheme.Dark);
         await ShootAsync(alice, "chat-768-light.png", Tablet);
         await ShootAsync(alice, "chat-768-dark.png", scheme: ColorScheme.Dark);
+
+        Assert.Equal(12, shots.Count);
+        foreach (var file in shots)
+            Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
+
+    /// <summary>The join view with an OpenID provider configured: Sign in, and the guest form below
+    /// it (<c>signin-{width}-{theme}.png</c>); and signed in (<c>signedin-{width}-{theme}.png</c>).</summary>
+    [Fact]
+    public async Task TheSignInScreenshotsRenderAgainstARealProvider()
+    {
+        var folder = Environment.GetEnvironmentVariable("CHATDEMO_SCREENSHOTS")
+                     ?? Path.Combine(Path.GetTempPath(), "chatdemo-screenshots", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var provider = await OidcProvider.StartAsync();
+        await using var app = await ChatApp.StartAsync(ProviderApp.Settings(provider));
+        await using var visitor = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await visitor.GotoAsync("/?room=lobby");
+        await Expect(visitor.Page.GetByTestId("sign-in-button")).ToBeVisibleAsync();
+
+        var shots = new List<string>();
+        async Task ShootAllAsync(string view)
+        {
+            foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+                foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
+                {
+                    await visitor.Page.SetViewportSizeAsync(size.Width, size.Height);
+                    await visitor.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                    var file = $"{view}-{size.Width}-{theme}.png";
+                    await visitor.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                    shots.Add(file);
+                }
+        }
+
+        await ShootAllAsync("signin");
+        await visitor.Page.GetByTestId("sign-in-button").ClickAsync();
+        await visitor.Page.WaitForURLAsync(url => url.StartsWith(provider.Issuer + "/interaction/", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 40_000 });
+        await visitor.Page.Locator("input[name=login]").FillAsync("alice");
+        await visitor.Page.Locator("input[name=password]").FillAsync("any");
+        await visitor.Page.Locator("button[type=submit]").ClickAsync();
+        await visitor.Page.WaitForURLAsync(url => url.StartsWith(app.BaseUri.ToString(), StringComparison.Ordinal));
+        await Expect(visitor.Page.GetByTestId("signed-in-name")).ToHaveTextAsync("Alice Liddell");
+        await ShootAllAsync("signedin");
 
         Assert.Equal(12, shots.Count);
         foreach (var file in shots)

@@ -19,6 +19,7 @@ export class JoinView {
   #signIn = byTestId('sign-in-button');
   #signOut = byTestId('sign-out-button');
   #or = document.querySelector('.account-or');
+  #lead = document.querySelector('.join-lead');
   /** The signed-in member's name, or null for a guest. */
   #memberName = null;
 
@@ -58,6 +59,10 @@ export class JoinView {
     this.#or.hidden = member || !signIn || !guests;
     this.#nameField.hidden = member || !guests;
     this.#button.hidden = !member && !guests;
+    // A member's name comes from the provider: only a room is left to pick.
+    this.#lead.textContent = member || !guests
+      ? 'Pick a room. Anyone in the same room sees your messages instantly.'
+      : 'Pick a display name and a room. Anyone in the same room sees your messages instantly.';
   }
 
   /** The room as typed, kept across the trip to the provider's sign-in page. */
