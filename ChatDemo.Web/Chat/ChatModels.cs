@@ -6,7 +6,11 @@ namespace ChatDemo.Web.Chat;
 /// <summary>A user as the server knows them: from a verified session token, never from a frame.</summary>
 public sealed record ChatUser(string Id, string Name);
 
-/// <summary>A stored chat message; in JSON, the <c>message</c> frame's fields without <c>type</c>.</summary>
+/// <summary>
+/// A stored chat message in its current state (protocol.md 10.1); in JSON, the <c>message</c>
+/// frame's fields without <c>type</c>. The v1 fields never change except <see cref="Text"/>; the
+/// lifecycle fields keep their defaults until something happens.
+/// </summary>
 [JsonConverter(typeof(ChatMessageJsonConverter))]
 public sealed record ChatMessage(
     string Room,
@@ -15,7 +19,26 @@ public sealed record ChatMessage(
     string ClientMessageId,
     ChatUser Sender,
     string Text,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    /// <summary>1 when sent, one higher with every accepted change.</summary>
+    public long Version { get; init; } = 1;
+
+    /// <summary>The room revision of the latest change; 0 for a message never changed.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>The seq of the message this one replies to, in the same room.</summary>
+    public long? ReplyTo { get; init; }
+
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>Set on a tombstone, whose text is empty.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    public ReactionSet Reactions { get; init; } = ReactionSet.Empty;
+
+    public bool IsDeleted => DeletedAt is not null;
+}
 
 /// <summary>One live connection in one room (protocol.md section 2).</summary>
 public sealed record ChatConnection(

@@ -105,4 +105,11 @@ public static class ErrorCodes
     public const string ValidationFailed = "validation_failed";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
+
+    // v1.1, message lifecycle (protocol.md 10.5).
+    public const string InvalidEmoji = "invalid_emoji";
+    public const string UnknownMessage = "unknown_message";
+    public const string NotAuthor = "not_author";
+    public const string MessageDeleted = "message_deleted";
+    public const string TooManyReactions = "too_many_reactions";
 }
