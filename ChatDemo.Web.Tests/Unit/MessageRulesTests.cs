@@ -109,11 +109,11 @@ public sealed class MessageRulesTests
     }
 
     [Fact]
-    public void AReplyNeedsAnExistingMessageThatIsNotDeleted()
+    public void AReplyNeedsAnExistingMessageATombstoneIncluded()
     {
         Assert.Null(MessageRules.CheckReplyTarget(42, Original));
         Assert.Equal(ErrorCodes.UnknownMessage, MessageRules.CheckReplyTarget(99, null)?.Code);
         var tombstone = Changed(MessageRules.Apply(Original, new MessageChange.Delete(), Alice, Later));
-        Assert.Equal(ErrorCodes.MessageDeleted, MessageRules.CheckReplyTarget(42, tombstone)?.Code);
+        Assert.Null(MessageRules.CheckReplyTarget(42, tombstone));
     }
 }

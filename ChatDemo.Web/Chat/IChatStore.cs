@@ -51,14 +51,22 @@ public sealed record NewMessage(
     ChatUser Sender,
     string Text,
     DateTimeOffset SentAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>The seq this message replies to; checked to exist before it is appended.</summary>
+    public long? ReplyTo { get; init; }
+}
 
 public sealed record AppendResult(ChatMessage Message, bool Duplicate);
 
 /// <summary>At most one of <see cref="After"/> and <see cref="Before"/>.</summary>
 public sealed record HistoryQuery(long? After, long? Before, int Limit);
 
-public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore);
+public sealed record MessagePage(IReadOnlyList<ChatMessage> Messages, bool HasMore)
+{
+    /// <summary>Every change up to this room revision is reflected in <see cref="Messages"/> (protocol.md 10.7).</summary>
+    public long Revision { get; init; }
+}
 
 /// <summary>A connection that was removed, and whether it was its user's last in the room.</summary>
 public sealed record RemovedConnection(ChatConnection Connection, bool WasLastOfUser);

@@ -49,11 +49,13 @@ public static class MessageRules
         }
     }
 
-    /// <summary>A <c>replyTo</c> target: null when a reply to it may be stored, else the refusal.</summary>
+    /// <summary>
+    /// A <c>replyTo</c> target: null when a reply to it may be stored, else the refusal. A tombstone
+    /// may be replied to: once stored, a message stays (as a tombstone) until it expires, so a resend
+    /// of a reply finds its target as the original did and is answered as a duplicate.
+    /// </summary>
     public static ChangeOutcome.Refused? CheckReplyTarget(long replyTo, ChatMessage? target) =>
-        target is null ? UnknownMessage(replyTo)
-        : target.IsDeleted ? Deleted(replyTo, "replied to")
-        : null;
+        target is null ? UnknownMessage(replyTo) : null;
 
     public static ChangeOutcome.Refused UnknownMessage(long seq) =>
         new(ErrorCodes.UnknownMessage, $"this room has no message {seq}");

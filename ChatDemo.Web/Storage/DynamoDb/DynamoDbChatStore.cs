@@ -12,11 +12,14 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 /// fails with a <see cref="TimeoutException"/> and the caller's usual error path runs (an
 /// <c>internal</c> error frame, which clients answer by re-sending).
 /// </summary>
-public sealed class DynamoDbChatStore(IAmazonDynamoDB client, DynamoDbTableNames tables, ILogger<DynamoDbChatStore> logger, TimeSpan? callTimeout = null) : IChatStore
+public sealed class DynamoDbChatStore(
+    IAmazonDynamoDB client, DynamoDbTableNames tables, ILogger<DynamoDbChatStore> logger, TimeSpan? callTimeout = null, TimeProvider? time = null)
+    : IChatStore, IMessageChangeStore
 {
     public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
 
     private readonly DynamoDbMessageLog _messages = new(client, tables.Messages);
+    private readonly DynamoDbMessageChanges _changes = new(client, tables.Messages, time ?? TimeProvider.System);
     private readonly DynamoDbConnectionTable _connections = new(client, tables.Connections, logger);
     private readonly TimeSpan _callTimeout = callTimeout ?? DefaultCallTimeout;
 
@@ -31,8 +34,23 @@ public sealed class DynamoDbChatStore(IAmazonDynamoDB client, DynamoDbTableNames
         return results;
     }
 
+    // The revision is settled before the page is read, so every change up to it is in the page
+    // (docs/dynamodb.md, "Settling").
     public Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken) =>
-        WithDeadline(token => _messages.GetPageAsync(room, query, token), cancellationToken);
+        WithDeadline(async token =>
+        {
+            var revision = await _changes.SettleAsync(room, token);
+            return await _messages.GetPageAsync(room, query, token) with { Revision = revision };
+        }, cancellationToken);
+
+    public Task<ChangeOutcome> ChangeMessageAsync(string room, long seq, MessageChange change, ChatUser by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WithDeadline(token => _changes.ChangeAsync(room, seq, change, by, at, token), cancellationToken);
+
+    public Task<ChatMessage?> GetMessageAsync(string room, long seq, CancellationToken cancellationToken) =>
+        WithDeadline(token => _changes.GetMessageAsync(room, seq, token), cancellationToken);
+
+    public Task<MessagePage> GetChangedSinceAsync(string room, long revision, int limit, CancellationToken cancellationToken) =>
+        WithDeadline(token => _changes.GetChangedSinceAsync(room, revision, limit, token), cancellationToken);
 
     public Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken) =>
         WithDeadline(token => _connections.AddAsync(connection, token), cancellationToken);

@@ -16,6 +16,9 @@ internal static class DynamoDbItemKeys
     public static string Claim(string room, string senderId, string clientMessageId) =>
         $"#claim#{room}#{clientMessageId}#{senderId}";
 
+    /// <summary>The partition of a room's change records, one per revision (sort key = the revision).</summary>
+    public static string Changes(string room) => $"#rev#{room}";
+
     /// <summary>The presence item of one user in one room: the set of their connection ids.</summary>
     public static string Presence(string room, string userId) => $"#presence#{room}#{userId}";
 }

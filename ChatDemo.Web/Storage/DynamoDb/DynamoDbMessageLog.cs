@@ -1,7 +1,7 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ChatDemo.Web.Chat;
+using static ChatDemo.Web.Storage.DynamoDb.DynamoDbMessageItem;
 using static ChatDemo.Web.Storage.DynamoDb.DynamoDbValues;
 using M = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Messages;
 
@@ -17,8 +17,6 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 /// </summary>
 internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
 {
-    private const string TtlAttribute = DynamoDbTables.TimeToLiveAttribute;
-
     public async Task<AppendResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
         var claimKey = DynamoDbItemKeys.Claim(message.Room, message.Sender.Id, message.ClientMessageId);
@@ -56,7 +54,7 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
             ExpressionAttributeValues = new() { [":one"] = Number(1) },
             ReturnValues = ReturnValue.UPDATED_NEW,
         }, cancellationToken);
-        return long.Parse(response.Attributes[M.LastSeq].N, CultureInfo.InvariantCulture);
+        return Long(response.Attributes[M.LastSeq]);
     }
 
     /// <summary>
@@ -67,9 +65,12 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
     private async Task<Claim> ClaimAsync(string claimKey, NewMessage message, long seq, CancellationToken cancellationToken)
     {
         var claim = new Claim(
-            new ChatMessage(message.Room, seq, message.Id, message.ClientMessageId, message.Sender, message.Text, ChatTime.Truncate(message.SentAt)),
+            new ChatMessage(message.Room, seq, message.Id, message.ClientMessageId, message.Sender, message.Text, ChatTime.Truncate(message.SentAt))
+            {
+                ReplyTo = message.ReplyTo,
+            },
             message.ExpiresAt.ToUnixTimeSeconds());
-        var item = Attributes(claim);
+        var item = Attributes(claim.Message, claim.ExpiresAtSeconds);
         item[M.PartitionKey] = new AttributeValue { S = claimKey };
         item[M.SortKey] = Number(DynamoDbItemKeys.CounterSeq);
         item[M.ClaimedSeq] = Number(seq);
@@ -98,9 +99,7 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
     /// </summary>
     private async Task<bool> WriteMessageAsync(Claim claim, CancellationToken cancellationToken)
     {
-        var item = Attributes(claim);
-        item[M.PartitionKey] = new AttributeValue { S = claim.Message.Room };
-        item[M.SortKey] = Number(claim.Message.Seq);
+        var item = Item(claim.Message, claim.ExpiresAtSeconds);
         try
         {
             await client.PutItemAsync(new PutItemRequest
@@ -147,7 +146,7 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
         });
         await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
         {
-            messages.AddRange((page.Items ?? []).Take(take - messages.Count).Select(ReadMessage));
+            messages.AddRange((page.Items ?? []).Take(take - messages.Count).Select(item => Read(item)));
             if (messages.Count == take) break;
         }
 
@@ -160,35 +159,8 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
     public async Task CheckHealthAsync(CancellationToken cancellationToken) =>
         await client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key("#health", DynamoDbItemKeys.CounterSeq) }, cancellationToken);
 
-    private static Dictionary<string, AttributeValue> Key(string partition, long seq) => new()
-    {
-        [M.PartitionKey] = new AttributeValue { S = partition },
-        [M.SortKey] = Number(seq),
-    };
-
-    private static Dictionary<string, AttributeValue> Attributes(Claim claim) => new()
-    {
-        [M.Id] = new AttributeValue { S = claim.Message.Id },
-        [M.ClientMessageId] = new AttributeValue { S = claim.Message.ClientMessageId },
-        [M.SenderId] = new AttributeValue { S = claim.Message.Sender.Id },
-        [M.SenderName] = new AttributeValue { S = claim.Message.Sender.Name },
-        [M.Text] = new AttributeValue { S = claim.Message.Text },
-        [M.SentAt] = Number(claim.Message.SentAt.ToUnixTimeMilliseconds()),
-        [TtlAttribute] = Number(claim.ExpiresAtSeconds),
-    };
-
-    private static Claim ReadClaim(string room, Dictionary<string, AttributeValue> item) => new(
-        new ChatMessage(room, Long(item[M.ClaimedSeq]), item[M.Id].S, item[M.ClientMessageId].S,
-            new ChatUser(item[M.SenderId].S, item[M.SenderName].S), item[M.Text].S,
-            DateTimeOffset.FromUnixTimeMilliseconds(Long(item[M.SentAt]))),
-        Long(item[TtlAttribute]));
-
-    private static ChatMessage ReadMessage(Dictionary<string, AttributeValue> item) => new(
-        item[M.PartitionKey].S, Long(item[M.SortKey]), item[M.Id].S, item[M.ClientMessageId].S,
-        new ChatUser(item[M.SenderId].S, item[M.SenderName].S), item[M.Text].S,
-        DateTimeOffset.FromUnixTimeMilliseconds(Long(item[M.SentAt])));
-
-    private static long Long(AttributeValue value) => long.Parse(value.N, CultureInfo.InvariantCulture);
+    private static Claim ReadClaim(string room, Dictionary<string, AttributeValue> item) =>
+        new(Read(item, room, Long(item[M.ClaimedSeq])), ExpiresAtSeconds(item));
 
     /// <summary>A claimed send: the message as first sent, bound to its seq, and its expiry.</summary>
     private sealed record Claim(ChatMessage Message, long ExpiresAtSeconds);

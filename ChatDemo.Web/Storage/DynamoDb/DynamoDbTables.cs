@@ -31,6 +31,37 @@ public static class DynamoDbTables
 
         /// <summary>On a claim item: the seq the claimed message is stored under.</summary>
         public const string ClaimedSeq = "claimedSeq";
+
+        // Protocol v1.1, message lifecycle (docs/dynamodb.md, "Changing a message").
+
+        /// <summary>On a message: its version; absent means 1.</summary>
+        public const string Version = "version";
+
+        /// <summary>On a message: the room revision of its latest change.</summary>
+        public const string Revision = "revision";
+
+        public const string ReplyTo = "replyTo";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string EditedAt = "editedAt";
+
+        /// <summary>Epoch milliseconds; set on a tombstone.</summary>
+        public const string DeletedAt = "deletedAt";
+
+        /// <summary>A JSON string (StoredReactions); absent when there are none.</summary>
+        public const string Reactions = "reactions";
+
+        /// <summary>On a room's counter item: the last revision handed out.</summary>
+        public const string LastRevision = "lastRevision";
+
+        /// <summary>On a room's counter item: every revision up to it is settled.</summary>
+        public const string SettledRevision = "settledRevision";
+
+        /// <summary>On a change record: the seq of the message it changes.</summary>
+        public const string ChangedSeq = "changedSeq";
+
+        /// <summary>On a change record a reader wrote for a revision nobody recorded: true.</summary>
+        public const string Void = "void";
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace ChatDemo.Web.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. Writes go through one long-lived connection
 /// behind a gate (SQLite has one writer anyway); reads use pooled connections and run alongside.
 /// </summary>
-public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDisposable
+public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageRetention, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -38,11 +38,30 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
             await using var command = writer.CreateCommand();
             command.CommandText = SqliteSchema.Create;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            await AddMissingColumnsAsync(writer, cancellationToken);
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    private static async Task AddMissingColumnsAsync(SqliteConnection writer, CancellationToken cancellationToken)
+    {
+        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+        {
+            await using var exists = writer.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+            exists.Parameters.AddWithValue("$table", table);
+            exists.Parameters.AddWithValue("$column", column);
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! > 0) continue;
+            await using var add = writer.CreateCommand();
+            add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+            await add.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var index = writer.CreateCommand();
+        index.CommandText = SqliteSchema.CreateRevisionIndex;
+        await index.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
@@ -67,7 +86,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
             var seq = statements.NextSeq(transaction, m.Room);
             statements.Insert(transaction, m, seq);
             results[i] = new AppendResult(
-                new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)),
+                new ChatMessage(m.Room, seq, m.Id, m.ClientMessageId, m.Sender, m.Text, ChatTime.Truncate(m.SentAt)) { ReplyTo = m.ReplyTo },
                 Duplicate: false);
         }
         transaction.Commit();
@@ -93,9 +112,9 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
                 RETURNING last_seq
                 """, "$room");
             _insert = Command(writer, """
-                INSERT INTO messages (room, seq, id, client_message_id, sender_id, sender_name, text, sent_at, expires_at)
-                VALUES ($room, $seq, $id, $cid, $sid, $sname, $text, $sent, $expires)
-                """, "$room", "$seq", "$id", "$cid", "$sid", "$sname", "$text", "$sent", "$expires");
+                INSERT INTO messages (room, seq, id, client_message_id, sender_id, sender_name, text, sent_at, expires_at, reply_to)
+                VALUES ($room, $seq, $id, $cid, $sid, $sname, $text, $sent, $expires, $reply)
+                """, "$room", "$seq", "$id", "$cid", "$sid", "$sname", "$text", "$sent", "$expires", "$reply");
         }
 
         public ChatMessage? FindExisting(SqliteTransaction transaction, NewMessage m)
@@ -128,6 +147,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
             p["$text"].Value = m.Text;
             p["$sent"].Value = m.SentAt.ToUnixTimeMilliseconds();
             p["$expires"].Value = m.ExpiresAt.ToUnixTimeMilliseconds();
+            p["$reply"].Value = (object?)m.ReplyTo ?? DBNull.Value;
             _insert.ExecuteNonQuery();
         }
 
@@ -150,7 +170,12 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
     public async Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
+        // One read transaction: the revision and the page come from the same snapshot, so every
+        // change up to the revision is in the page (protocol.md 10.7).
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var revision = ReadRevision(connection, transaction, room);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         var (filter, order) = query switch
         {
             { After: { } } => ("AND seq > $bound", "ASC"),
@@ -170,7 +195,93 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
         var hasMore = messages.Count > query.Limit;
         if (hasMore) messages.RemoveAt(messages.Count - 1);
         if (order == "DESC") messages.Reverse();
-        return new MessagePage(messages, hasMore);
+        return new MessagePage(messages, hasMore) { Revision = revision };
+    }
+
+    private static long ReadRevision(SqliteConnection connection, SqliteTransaction transaction, string room)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT last_revision FROM rooms WHERE room = $room";
+        command.Parameters.AddWithValue("$room", room);
+        return command.ExecuteScalar() is long revision ? revision : 0;
+    }
+
+    public Task<ChangeOutcome> ChangeMessageAsync(string room, long seq, MessageChange change, ChatUser by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync((room, seq, change, by, at), static (db, c) =>
+        {
+            // Read, decide and write in one transaction on the single writer: racing changes to a
+            // message are applied one after the other, each to the state the previous one left.
+            using var transaction = db.BeginTransaction();
+            if (ReadMessage(db, transaction, c.room, c.seq) is not { } current) return MessageRules.UnknownMessage(c.seq);
+            var outcome = MessageRules.Apply(current, c.change, c.by, c.at);
+            if (outcome is not ChangeOutcome.Changed changed) return outcome;
+
+            using var nextRevision = db.CreateCommand();
+            nextRevision.Transaction = transaction;
+            nextRevision.CommandText = "UPDATE rooms SET last_revision = last_revision + 1 WHERE room = $room RETURNING last_revision";
+            nextRevision.Parameters.AddWithValue("$room", c.room);
+            var next = changed.Next with { Revision = (long)nextRevision.ExecuteScalar()! };
+
+            using var update = db.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE messages SET text = $text, version = $version, revision = $revision, reply_to = $reply,
+                    edited_at = $edited, deleted_at = $deleted, reactions = $reactions
+                WHERE room = $room AND seq = $seq
+                """;
+            update.Parameters.AddWithValue("$text", next.Text);
+            update.Parameters.AddWithValue("$version", next.Version);
+            update.Parameters.AddWithValue("$revision", next.Revision);
+            update.Parameters.AddWithValue("$reply", (object?)next.ReplyTo ?? DBNull.Value);
+            update.Parameters.AddWithValue("$edited", (object?)next.EditedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            update.Parameters.AddWithValue("$deleted", (object?)next.DeletedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            update.Parameters.AddWithValue("$reactions", (object?)StoredReactions.Encode(next.Reactions) ?? DBNull.Value);
+            update.Parameters.AddWithValue("$room", c.room);
+            update.Parameters.AddWithValue("$seq", c.seq);
+            update.ExecuteNonQuery();
+            transaction.Commit();
+            return new ChangeOutcome.Changed(next);
+        }, cancellationToken);
+
+    public async Task<ChatMessage?> GetMessageAsync(string room, long seq, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        return ReadMessage(connection, null, room, seq);
+    }
+
+    private static ChatMessage? ReadMessage(SqliteConnection connection, SqliteTransaction? transaction, string room, long seq)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {MessageColumns} FROM messages WHERE room = $room AND seq = $seq";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$seq", seq);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadMessage(reader) : null;
+    }
+
+    public async Task<MessagePage> GetChangedSinceAsync(string room, long revision, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var current = ReadRevision(connection, transaction, room);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {MessageColumns} FROM messages WHERE room = $room AND revision > $since ORDER BY revision LIMIT $take";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$since", revision);
+        command.Parameters.AddWithValue("$take", limit + 1);
+        var messages = new List<ChatMessage>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) messages.Add(ReadMessage(reader));
+        }
+        var hasMore = messages.Count > limit;
+        if (hasMore) messages.RemoveAt(messages.Count - 1);
+        // Each message is listed once, at its latest change: a page that stops early is complete
+        // up to its last message's revision; the last page up to the room's.
+        return new MessagePage(messages, hasMore) { Revision = hasMore ? messages[^1].Revision : current };
     }
 
     public Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken) =>
@@ -309,11 +420,20 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private const string MessageColumns = "room, seq, id, client_message_id, sender_id, sender_name, text, sent_at";
+    private const string MessageColumns =
+        "room, seq, id, client_message_id, sender_id, sender_name, text, sent_at, version, revision, reply_to, edited_at, deleted_at, reactions";
 
     private static ChatMessage ReadMessage(SqliteDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
-        new ChatUser(r.GetString(4), r.GetString(5)), r.GetString(6), FromUnixMs(r.GetInt64(7)));
+        new ChatUser(r.GetString(4), r.GetString(5)), r.GetString(6), FromUnixMs(r.GetInt64(7)))
+    {
+        Version = r.GetInt64(8),
+        Revision = r.GetInt64(9),
+        ReplyTo = r.IsDBNull(10) ? null : r.GetInt64(10),
+        EditedAt = r.IsDBNull(11) ? null : FromUnixMs(r.GetInt64(11)),
+        DeletedAt = r.IsDBNull(12) ? null : FromUnixMs(r.GetInt64(12)),
+        Reactions = StoredReactions.Decode(r.IsDBNull(13) ? null : r.GetString(13)),
+    };
 
     private static ChatConnection ReadConnection(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), new ChatUser(r.GetString(2), r.GetString(3)), FromUnixMs(r.GetInt64(4)));
@@ -348,7 +468,9 @@ public sealed class SqliteChatStore : IChatStore, IMessageRetention, IAsyncDispo
         {
             // NORMAL in WAL mode: a commit survives a crash of the process; only a power loss
             // may lose the last transactions.
-            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+            // secure_delete: a deleted message's text is overwritten in the file, not just unlinked
+            // (protocol.md 10.5: removed from storage, not hidden).
+            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
         _writer = writer;
