@@ -46,6 +46,7 @@ public sealed class EventBridgeFanOut(EventBridgeClient client, IOptions<ChatOpt
         RoomEventKind.Message => "message",
         RoomEventKind.Presence => "presence",
         RoomEventKind.Typing => "typing",
+        RoomEventKind.MessageUpdated => "messageUpdated",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown room event kind"),
     };
 }

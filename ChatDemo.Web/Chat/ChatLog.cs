@@ -20,4 +20,10 @@ internal static partial class ChatLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Message {Seq} of room {Room} is stored but its fan-out failed; clients will find it in history")]
     public static partial void PublishFailed(ILogger logger, Exception exception, string room, long seq);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Changing message {Seq} of room {Room} for connection {ConnectionId} failed")]
+    public static partial void ChangeFailed(ILogger logger, Exception exception, string connectionId, string room, long seq);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Version {Version} of message {Seq} of room {Room} is stored but its fan-out failed; clients will find it with changedSince")]
+    public static partial void ChangePublishFailed(ILogger logger, Exception exception, string room, long seq, long version);
 }

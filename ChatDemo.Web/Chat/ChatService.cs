@@ -5,11 +5,12 @@ namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// The chat logic, written once for both hosting modes: joining, leaving, sending with
-/// persist-before-ack and idempotent resends, typing and ping. Transports (Kestrel's
+/// persist-before-ack and idempotent resends, changing messages (v1.1), typing and ping. Transports (Kestrel's
 /// <c>/ws</c>, API Gateway's WebSocket routes) only move frames in and out.
 /// </summary>
 public sealed class ChatService(
     IChatStore store,
+    IMessageChangeStore changes,
     IRoomFanOut fanOut,
     IConnectionSender sender,
     RoomLocks roomLocks,
@@ -49,15 +50,14 @@ public sealed class ChatService(
         switch (ClientFrame.Parse(frame.Span))
         {
             case ClientFrame.SendMessage send:
-                if (client.RateLimit is { } limit && !limit.TryAcquire())
-                {
-                    var limits = options.Value.Limits;
-                    await ReplyAsync(client, ServerFrames.Error(ErrorCodes.RateLimited,
-                        $"too many messages: at most {limits.SendBurst} at once, then {limits.SendPerSecond} a second; this one was not stored",
-                        send.ClientMessageId), cancellationToken);
-                    return limit.RecordStrike() ? FrameOutcome.CloseForFlooding : FrameOutcome.Continue;
-                }
+                if (await OverRateAsync(client, send.ClientMessageId, cancellationToken) is { } sendRefused) return sendRefused;
                 await SendMessageAsync(client, send, cancellationToken);
+                break;
+
+            case ClientFrame.ChangeMessage change:
+                // Edits, deletes and reactions spend the same budget as sends (protocol.md 10.5).
+                if (await OverRateAsync(client, change.ClientMessageId, cancellationToken) is { } changeRefused) return changeRefused;
+                await ChangeMessageAsync(client, change, cancellationToken);
                 break;
 
             case ClientFrame.Typing:
@@ -78,11 +78,48 @@ public sealed class ChatService(
         return FrameOutcome.Continue;
     }
 
+    /// <summary>Takes a token of the connection's budget; when there is none, answers <c>rate_limited</c> and says what to do.</summary>
+    private async Task<FrameOutcome?> OverRateAsync(ChatClient client, string? clientMessageId, CancellationToken cancellationToken)
+    {
+        if (client.RateLimit is not { } limit || limit.TryAcquire()) return null;
+        var limits = options.Value.Limits;
+        await ReplyAsync(client, ServerFrames.Error(ErrorCodes.RateLimited,
+            $"too many messages: at most {limits.SendBurst} at once, then {limits.SendPerSecond} a second; this one was not stored",
+            clientMessageId), cancellationToken);
+        return limit.RecordStrike() ? FrameOutcome.CloseForFlooding : FrameOutcome.Continue;
+    }
+
     private async Task SendMessageAsync(ChatClient client, ClientFrame.SendMessage send, CancellationToken cancellationToken)
     {
         var now = ChatTime.Truncate(time.GetUtcNow());
         var message = new NewMessage(client.Room, Ids.NewMessageId(), send.ClientMessageId, client.User, send.Text,
-            now, now.AddDays(options.Value.MessageRetentionDays));
+            now, now.AddDays(options.Value.MessageRetentionDays))
+        {
+            ReplyTo = send.ReplyTo,
+        };
+
+        if (send.ReplyTo is { } replyTo)
+        {
+            // Outside the append: a message, once stored, stays (as a tombstone) until it expires,
+            // so a resend of this reply finds its target as the original did (MessageRules.CheckReplyTarget).
+            ChangeOutcome.Refused? refused;
+            try
+            {
+                refused = MessageRules.CheckReplyTarget(replyTo, await changes.GetMessageAsync(client.Room, replyTo, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
+                await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                    "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
+                return;
+            }
+            if (refused is not null)
+            {
+                await ReplyAsync(client, ServerFrames.Error(refused.Code, refused.Message, send.ClientMessageId), cancellationToken);
+                return;
+            }
+        }
 
         AppendResult result;
         try
@@ -99,6 +136,55 @@ public sealed class ChatService(
 
         if (result.Duplicate) ChatLog.DuplicateSend(logger, client.ConnectionId, client.Room, result.Message.Seq);
         await ReplyAsync(client, ServerFrames.Ack(result.Message, result.Duplicate), cancellationToken);
+    }
+
+    /// <summary>
+    /// An edit, delete or reaction: stored and fanned out under the room's lock, like sends, so a
+    /// room's connections receive its states in version order and after the message itself; the
+    /// requester gets an <c>updateAck</c> with the state after its request.
+    /// </summary>
+    private async Task ChangeMessageAsync(ChatClient client, ClientFrame.ChangeMessage request, CancellationToken cancellationToken)
+    {
+        ChangeOutcome outcome;
+        try
+        {
+            using (await roomLocks.EnterAsync(client.Room, cancellationToken))
+            {
+                outcome = await changes.ChangeMessageAsync(client.Room, request.Seq, request.Change, client.User, time.GetUtcNow(), cancellationToken);
+                if (outcome is ChangeOutcome.Changed changed) await PublishChangeAsync(changed.Next, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ChatLog.ChangeFailed(logger, e, client.ConnectionId, client.Room, request.Seq);
+            await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                "the change could not be stored; send it again", request.ClientMessageId), cancellationToken);
+            return;
+        }
+
+        var answer = outcome switch
+        {
+            ChangeOutcome.Changed changed => ServerFrames.UpdateAck(request.Change.Action, request.ClientMessageId, duplicate: false, changed.Next),
+            ChangeOutcome.Unchanged unchanged => ServerFrames.UpdateAck(request.Change.Action, request.ClientMessageId, duplicate: true, unchanged.Current),
+            ChangeOutcome.Refused refused => ServerFrames.Error(refused.Code, refused.Message, request.ClientMessageId),
+            _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
+        };
+        if (outcome is ChangeOutcome.Refused rejected) ChatLog.FrameRejected(logger, client.ConnectionId, rejected.Code);
+        await ReplyAsync(client, answer, cancellationToken);
+    }
+
+    private async Task PublishChangeAsync(ChatMessage next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await fanOut.PublishAsync(new RoomEvent(next.Room, RoomEventKind.MessageUpdated, ServerFrames.MessageUpdated(next)), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change is stored: its requester still gets the state in its updateAck, and the
+            // room's clients find it with changedSince when the next revision shows them the gap.
+            ChatLog.ChangePublishFailed(logger, e, next.Room, next.Seq, next.Version);
+        }
     }
 
     private ValueTask PublishPresenceAsync(string room, ChatUser user, bool online, CancellationToken cancellationToken) =>

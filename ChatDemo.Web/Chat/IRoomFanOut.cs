@@ -23,13 +23,16 @@ public enum RoomEventKind
     Message,
     Presence,
     Typing,
+
+    /// <summary>v1.1: a <c>messageUpdated</c> frame, a changed message's whole state.</summary>
+    MessageUpdated,
 }
 
 /// <summary>
 /// One room event, serialized once: every recipient receives the same bytes.
 /// </summary>
 /// <param name="Room">The room whose connections receive it.</param>
-/// <param name="Kind">Message, presence or typing.</param>
+/// <param name="Kind">Message, presence, typing or a message's update.</param>
 /// <param name="Frame">The UTF-8 JSON frame.</param>
 /// <param name="ExceptConnectionId">A connection that must not receive it (the typist).</param>
 public sealed record RoomEvent(string Room, RoomEventKind Kind, ReadOnlyMemory<byte> Frame, string? ExceptConnectionId = null);

@@ -18,7 +18,11 @@ public static class ServerFrames
         WriteMessageFields(w, m);
     });
 
-    /// <summary>The fields of a message, shared by the <c>message</c> frame and history pages.</summary>
+    /// <summary>
+    /// The fields of a message's state (protocol.md 10.1), shared by the <c>message</c> and
+    /// <c>messageUpdated</c> frames, <c>updateAck</c> and history. A field added by v1.1 is written
+    /// only when it says something, so a message nobody changed is exactly the v1 object.
+    /// </summary>
     public static void WriteMessageFields(Utf8JsonWriter w, ChatMessage m)
     {
         w.WriteString("room", m.Room);
@@ -31,7 +35,57 @@ public static class ServerFrames
         w.WriteEndObject();
         w.WriteString("text", m.Text);
         w.WriteString("sentAt", ChatTime.ToWire(m.SentAt));
+        if (m.Version > 1) w.WriteNumber("version", m.Version);
+        if (m.Revision > 0) w.WriteNumber("revision", m.Revision);
+        if (m.ReplyTo is { } replyTo) w.WriteNumber("replyTo", replyTo);
+        if (m.EditedAt is { } editedAt) w.WriteString("editedAt", ChatTime.ToWire(editedAt));
+        if (m.DeletedAt is { } deletedAt)
+        {
+            w.WriteBoolean("deleted", true);
+            w.WriteString("deletedAt", ChatTime.ToWire(deletedAt));
+        }
+        if (!m.Reactions.IsEmpty)
+        {
+            w.WriteStartArray("reactions");
+            foreach (var reaction in m.Reactions.Items)
+            {
+                w.WriteStartObject();
+                w.WriteString("emoji", reaction.Emoji);
+                w.WriteNumber("count", reaction.Users.Count);
+                w.WriteStartArray("users");
+                foreach (var user in reaction.Users)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", user.Id);
+                    w.WriteString("name", user.Name);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
     }
+
+    /// <summary>v1.1: a message's whole state after an accepted change, to the whole room.</summary>
+    public static byte[] MessageUpdated(ChatMessage message) => Write(message, static (w, m) =>
+    {
+        w.WriteString("type", "messageUpdated");
+        WriteMessageFields(w, m);
+    });
+
+    /// <summary>v1.1: the answer to a change request, with the message's state after it.</summary>
+    public static byte[] UpdateAck(string action, string? clientMessageId, bool duplicate, ChatMessage message) =>
+        Write((action, clientMessageId, duplicate, message), static (w, a) =>
+        {
+            w.WriteString("type", "updateAck");
+            w.WriteString("action", a.action);
+            if (a.clientMessageId is not null) w.WriteString("clientMessageId", a.clientMessageId);
+            w.WriteBoolean("duplicate", a.duplicate);
+            w.WriteStartObject("message");
+            WriteMessageFields(w, a.message);
+            w.WriteEndObject();
+        });
 
     public static byte[] Ack(ChatMessage message, bool duplicate) => Write((message, duplicate), static (w, a) =>
     {

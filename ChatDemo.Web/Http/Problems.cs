@@ -12,6 +12,9 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string detail) =>
         Refuse(StatusCodes.Status400BadRequest, "The request is not valid", detail);
 
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
     public static ProblemHttpResult PayloadTooLarge(string detail) =>
         Refuse(StatusCodes.Status413PayloadTooLarge, "The request body is too large", detail);
 

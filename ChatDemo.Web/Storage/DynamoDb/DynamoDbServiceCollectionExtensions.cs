@@ -12,11 +12,14 @@ public static class DynamoDbServiceCollectionExtensions
     {
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
         services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
-        services.AddSingleton<IChatStore>(sp => new DynamoDbChatStore(
+        services.AddSingleton(sp => new DynamoDbChatStore(
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<DynamoDbTableNames>(),
             sp.GetRequiredService<ILogger<DynamoDbChatStore>>(),
-            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
+            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
+        services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
         services.AddHostedService<DynamoDbTablesInitializer>();
         return services;
     }

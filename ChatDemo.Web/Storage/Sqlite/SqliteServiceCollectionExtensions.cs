@@ -17,6 +17,7 @@ public static class SqliteServiceCollectionExtensions
             return new SqliteChatStore(path);
         });
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<SqliteChatStore>());
+        services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddSingleton<IMessageRetention>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddHostedService<SqliteInitializer>();
         services.AddHostedService<RetentionSweeper>();
