@@ -18,6 +18,7 @@ namespace ChatDemo.Web.Tests.Storage;
 public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
 {
     private readonly DynamoDbTableNames _tables = Dynalite.UniqueTableNames();
+    private readonly List<IAmazonDynamoDB> _clients = [];
     private IAmazonDynamoDB? _client;
 
     private IAmazonDynamoDB Client => _client!;
@@ -41,6 +42,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
     {
         await base.DisposeAsync();
         _client?.Dispose();
+        foreach (var client in _clients) client.Dispose();
     }
 
     [Fact]
@@ -110,6 +112,76 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
         Assert.Equal((sent.Seq, 2L), (Long(record[M.ChangedSeq]), Long(record[M.Version])));
         Assert.Equal(Long(message[DynamoDbTables.TimeToLiveAttribute]), Long(record[DynamoDbTables.TimeToLiveAttribute]));
         Assert.Equal("edited", message[M.Text].S);
+    }
+
+    [Fact]
+    public async Task StoreCallsPerChangeAreTheDocumentedOnes()
+    {
+        var (store, faults) = await CountingStoreAsync();
+        var sent = await SendAsync("lobby", Alice, "c-1");
+
+        faults.ClearOperations();
+        await store.ChangeMessageAsync("lobby", sent.Seq, new MessageChange.Edit("edited"), Alice, T0, default);
+        var edit = faults.Operations.ToArray();
+        faults.ClearOperations();
+        await store.ChangeMessageAsync("lobby", sent.Seq, new MessageChange.Edit("edited"), Alice, T0, default);
+        var resend = faults.Operations.ToArray();
+        faults.ClearOperations();
+        await store.GetMessagesAsync("lobby", new HistoryQuery(null, null, 50), default);
+        var firstRead = faults.Operations.ToArray();
+        faults.ClearOperations();
+        await store.GetMessagesAsync("lobby", new HistoryQuery(null, null, 50), default);
+        var settledRead = faults.Operations.ToArray();
+        faults.ClearOperations();
+        await store.ChangeMessageAsync("lobby", sent.Seq, new MessageChange.Delete(), Alice, T0, default);
+        var delete = faults.Operations.ToArray();
+
+        Assert.Equal(["GetItem", "UpdateItem", "PutItem", "PutItem"], edit);
+        Assert.Equal(["GetItem"], resend);
+        // The first read after a change settles it: the record, the message, the settled mark.
+        Assert.Equal(["GetItem", "Query", "GetItem", "UpdateItem", "Query"], firstRead);
+        Assert.Equal(["GetItem", "Query"], settledRead);
+        Assert.Equal(["GetItem", "UpdateItem", "PutItem", "PutItem", "UpdateItem"], delete);
+    }
+
+    [Theory]
+    [InlineData(1, InjectedFault.BeforeSending)]
+    [InlineData(1, InjectedFault.AfterApplying)]
+    [InlineData(2, InjectedFault.BeforeSending)]
+    [InlineData(2, InjectedFault.AfterApplying)]
+    [InlineData(3, InjectedFault.BeforeSending)]
+    [InlineData(3, InjectedFault.AfterApplying)]
+    [InlineData(4, InjectedFault.BeforeSending)]
+    [InlineData(4, InjectedFault.AfterApplying)]
+    public async Task AResentEditAfterACrashAtAnyStepIsAppliedExactlyOnce(int failingRequest, InjectedFault fault)
+    {
+        var (store, faults) = await CountingStoreAsync();
+        var sent = await SendAsync("lobby", Alice, "c-1", "draft");
+
+        faults.FailRequest(failingRequest, fault);
+        await Assert.ThrowsAnyAsync<Exception>(() => store.ChangeMessageAsync("lobby", sent.Seq, new MessageChange.Edit("final"), Alice, T0, default));
+        await store.ChangeMessageAsync("lobby", sent.Seq, new MessageChange.Edit("final"), Alice, T0, default);
+
+        var stored = (await store.GetMessageAsync("lobby", sent.Seq, default))!;
+        Assert.Equal(("final", 2L), (stored.Text, stored.Version));
+        var changed = await store.GetChangedSinceAsync("lobby", 0, 50, default);
+        Assert.Equal([stored], changed.Messages);
+        var counter = (await GetRawAsync(Key("lobby", 0)))!;
+        Assert.Equal(Long(counter[M.LastRevision]), changed.Revision);
+        Assert.Equal(changed.Revision, Long(counter[M.SettledRevision]));
+    }
+
+    /// <summary>A store on the same tables whose requests are recorded and can be made to fail; the SDK does not retry.</summary>
+    private async Task<(DynamoDbChatStore Store, FaultInjectingHttpClientFactory Faults)> CountingStoreAsync()
+    {
+        var faults = new FaultInjectingHttpClientFactory();
+        var client = await Dynalite.CreateClientAsync(config =>
+        {
+            config.HttpClientFactory = faults;
+            config.MaxErrorRetry = 0;
+        });
+        _clients.Add(client);
+        return (new DynamoDbChatStore(client, _tables, NullLogger<DynamoDbChatStore>.Instance), faults);
     }
 
     private async Task<long> TakeRevisionAsync(string room)

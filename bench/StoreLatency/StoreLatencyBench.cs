@@ -11,8 +11,9 @@ namespace StoreLatency;
 
 /// <summary>
 /// Measures how long <see cref="IChatStore.AppendMessageAsync"/> takes from call to durable
-/// result (what the sender waits for before its ack), one send at a time into one room, on
-/// SQLite and on DynamoDB at the URL given (dynalite in run.sh).
+/// result (what the sender waits for before its ack), one send at a time into one room, and then
+/// the same for an edit of each of those messages (<see cref="IMessageChangeStore.ChangeMessageAsync"/>,
+/// protocol v1.1), on SQLite and on DynamoDB at the URL given (dynalite in run.sh).
 /// Usage: StoreLatency [--dynamodb-url http://127.0.0.1:8000] [--count 2000]
 /// </summary>
 internal static class StoreLatencyBench
@@ -30,7 +31,7 @@ internal static class StoreLatencyBench
             await using (var sqlite = new SqliteChatStore(Path.Combine(folder, "bench.db")))
             {
                 await sqlite.InitializeAsync(default);
-                Report("SQLite (WAL, synchronous=NORMAL)", await MeasureAsync(sqlite, count));
+                await MeasureAsync("SQLite (WAL, synchronous=NORMAL)", sqlite, count);
             }
         }
         finally
@@ -47,25 +48,37 @@ internal static class StoreLatencyBench
             var tables = new DynamoDbTableNames($"BenchMessages-{suffix}", $"BenchConnections-{suffix}");
             await DynamoDbTableSetup.CreateMissingAsync(client, tables, NullLogger.Instance, default);
             var store = new DynamoDbChatStore(client, tables, NullLogger<DynamoDbChatStore>.Instance);
-            Report($"DynamoDB at {dynamoDbUrl}", await MeasureAsync(store, count));
+            await MeasureAsync($"DynamoDB at {dynamoDbUrl}", store, count);
         }
         return 0;
     }
 
-    private static async Task<double[]> MeasureAsync(IChatStore store, int count)
+    private static async Task MeasureAsync<TStore>(string name, TStore store, int count) where TStore : IChatStore, IMessageChangeStore
     {
         var sender = new ChatUser("u_bench", "Bench");
-        var samples = new double[count];
+        var sends = new double[count];
         for (var i = -Warmup; i < count; i++)
         {
             var now = DateTimeOffset.UtcNow;
             var message = new NewMessage("bench", Ids.NewMessageId(), $"c-{i + Warmup}", sender, "a benchmark message of ordinary length", now, now.AddDays(30));
             var started = Stopwatch.GetTimestamp();
             await store.AppendMessageAsync(message, default);
-            if (i >= 0) samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (i >= 0) sends[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        Array.Sort(samples);
-        return samples;
+        Array.Sort(sends);
+        Report($"{name}, send", sends);
+
+        // Each message sent above edited once, the warm-up's first (seq = 1 … Warmup).
+        var edits = new double[count];
+        for (var i = -Warmup; i < count; i++)
+        {
+            var seq = i + Warmup + 1;
+            var started = Stopwatch.GetTimestamp();
+            await store.ChangeMessageAsync("bench", seq, new MessageChange.Edit("an edited benchmark message"), sender, DateTimeOffset.UtcNow, default);
+            if (i >= 0) edits[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(edits);
+        Report($"{name}, edit", edits);
     }
 
     private static void Report(string store, double[] sorted)
