@@ -30,6 +30,7 @@ public static class BadInputCorpus
     private const string InvalidJson = "invalid_json";
     private const string UnknownAction = "unknown_action";
     private const string Invalid = "validation_failed";
+    private const string InvalidEmoji = "invalid_emoji";
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -78,7 +79,7 @@ public static class BadInputCorpus
         new BadFrame("action in the wrong case", Utf8("""{"action":"SENDMESSAGE","clientMessageId":"c1","text":"hi"}"""), UnknownAction, EchoedClientMessageId: "c1"),
         new BadFrame("action with a NUL suffix", Utf8("""{"action":"sendMessage\u0000","clientMessageId":"c1","text":"hi"}"""), UnknownAction, EchoedClientMessageId: "c1"),
         new BadFrame("action with a trailing space", Utf8("""{"action":"ping "}"""), UnknownAction),
-        new BadFrame("unknown action", Utf8("""{"action":"deleteMessage","id":"m_1"}"""), UnknownAction),
+        new BadFrame("unknown action", Utf8("""{"action":"pinMessage","seq":1}"""), UnknownAction),
         new BadFrame("API Gateway route name as action", Utf8("""{"action":"$default"}"""), UnknownAction),
         new BadFrame("action key in another case", Utf8("""{"Action":"ping"}"""), UnknownAction),
 
@@ -109,6 +110,31 @@ public static class BadInputCorpus
         new BadFrame("C1 control in text", Send("\"a\\u0085b\""), Invalid, EchoedClientMessageId: "c1"),
         new BadFrame("lone high surrogate in text", Send("\"a\\ud800b\""), Invalid, EchoedClientMessageId: "c1"),
         new BadFrame("lone low surrogate in text", Send("\"\\udc00\""), Invalid, EchoedClientMessageId: "c1"),
+
+        // v1.1 changes (protocol.md 10.2 and 10.5) with a field missing or out of bounds; nothing changes.
+        new BadFrame("editMessage without seq", Utf8("""{"action":"editMessage","text":"x","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
+        new BadFrame("editMessage with seq 0", Utf8("""{"action":"editMessage","seq":0,"text":"x"}"""), Invalid),
+        new BadFrame("editMessage with a string seq", Utf8("""{"action":"editMessage","seq":"1","text":"x","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
+        new BadFrame("editMessage with a fractional seq", Utf8("""{"action":"editMessage","seq":1.5,"text":"x"}"""), Invalid),
+        new BadFrame("editMessage with a seq past 2^53", Utf8("""{"action":"editMessage","seq":9007199254740992,"text":"x"}"""), Invalid),
+        new BadFrame("editMessage with SQL as seq", Utf8("""{"action":"editMessage","seq":"1 OR 1=1","text":"x"}"""), Invalid),
+        new BadFrame("editMessage without text", Utf8("""{"action":"editMessage","seq":1,"clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
+        new BadFrame("editMessage with CR in text", Utf8("""{"action":"editMessage","seq":1,"text":"a\r\nb","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
+        new BadFrame("editMessage with a 2,001-character text", Utf8($$"""{"action":"editMessage","seq":1,"text":"{{new string('x', 2001)}}"}"""), Invalid),
+        new BadFrame("editMessage with a bad clientMessageId", Utf8("""{"action":"editMessage","seq":1,"text":"x","clientMessageId":"a b"}"""), Invalid),
+        new BadFrame("deleteMessage with an object seq", Utf8("""{"action":"deleteMessage","seq":{"$gt":0}}"""), Invalid),
+        new BadFrame("deleteMessage with a negative seq", Utf8("""{"action":"deleteMessage","seq":-1,"clientMessageId":"d1"}"""), Invalid, EchoedClientMessageId: "d1"),
+        new BadFrame("react without op", Utf8("""{"action":"react","seq":1,"emoji":"👍","clientMessageId":"r1"}"""), Invalid, EchoedClientMessageId: "r1"),
+        new BadFrame("react with an unknown op", Utf8("""{"action":"react","seq":1,"emoji":"👍","op":"toggle"}"""), Invalid),
+        new BadFrame("react without emoji", Utf8("""{"action":"react","seq":1,"op":"add","clientMessageId":"r1"}"""), InvalidEmoji, EchoedClientMessageId: "r1"),
+        new BadFrame("react with two emoji", Utf8("""{"action":"react","seq":1,"emoji":"👍👍","op":"add"}"""), InvalidEmoji),
+        new BadFrame("react with a word", Utf8("""{"action":"react","seq":1,"emoji":"like","op":"add"}"""), InvalidEmoji),
+        new BadFrame("react with markup", Utf8("""{"action":"react","seq":1,"emoji":"<b>","op":"add"}"""), InvalidEmoji),
+        new BadFrame("react with a lone skin tone", Utf8("""{"action":"react","seq":1,"emoji":"\ud83c\udffd","op":"add"}"""), InvalidEmoji),
+        new BadFrame("react with a lone surrogate", Utf8("""{"action":"react","seq":1,"emoji":"\ud83d","op":"add"}"""), InvalidEmoji),
+        new BadFrame("react with a 1,000-unit emoji chain", Utf8($$"""{"action":"react","seq":1,"emoji":"{{string.Concat(Enumerable.Repeat("👨\u200D", 333))}}👨","op":"add"}"""), InvalidEmoji),
+        new BadFrame("sendMessage replying to seq 0", Utf8("""{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":0}"""), Invalid, EchoedClientMessageId: "c1"),
+        new BadFrame("sendMessage replying to a string", Utf8("""{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":"1"}"""), Invalid, EchoedClientMessageId: "c1"),
 
         // Over the frame limit: closed with 1009.
         new BadFrame("32,769-byte frame", Send($"\"{new string('x', 32_769)}\""), CloseStatus: WebSocketCloseStatus.MessageTooBig),

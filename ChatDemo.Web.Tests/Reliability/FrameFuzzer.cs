@@ -9,8 +9,12 @@ namespace ChatDemo.Web.Tests.Reliability;
 /// </summary>
 public sealed class FrameFuzzer(int seed)
 {
-    private static readonly string[] Keys = ["action", "clientMessageId", "text", "sender", "userId", "name", "room", "seq", "id", "type", "Action", ""];
-    private static readonly string[] Actions = ["sendMessage", "typing", "ping", "SendMessage", "sendmessage", "pong", "", "sendMessage ", "$connect", "join"];
+    private static readonly string[] Keys = ["action", "clientMessageId", "text", "sender", "userId", "name", "room", "seq", "id", "type", "Action", "",
+        "replyTo", "emoji", "op"];
+    private static readonly string[] Actions = ["sendMessage", "typing", "ping", "SendMessage", "sendmessage", "pong", "", "sendMessage ", "$connect", "join",
+        "editMessage", "deleteMessage", "react", "EditMessage", "react ", "messageUpdated"];
+    private static readonly string[] Seqs = ["1", "2", "3", "0", "-1", "1.0", "1e0", "\"1\"", "9007199254740991", "9007199254740992", "null", "[1]"];
+    private static readonly string[] Ops = ["add", "remove", "ADD", "", "toggle"];
     private static readonly string[] Numbers = ["0", "-0", "1", "-1", "1e309", "-1e309", "1E+400", "123456789012345678901234567890", "0.1", "1.7976931348623157e308", "9223372036854775808", "-9223372036854775809", "4.9e-324", "1e-400"];
 
     // Pools of characters that probe the text and name rules: white space, C0/C1 controls, DEL,
@@ -67,13 +71,29 @@ public sealed class FrameFuzzer(int seed)
         5 or 6 => Utf8(RandomObject(depth: 0)),
         7 => Utf8(Nested()),
         8 => RandomBytes(),
-        _ => Utf8(_random.Next(3) switch
+        _ => _random.Next(6) switch
         {
-            0 => $$"""{"action":{{JsonString(Actions[_random.Next(Actions.Length)])}}}""",
-            1 => $$"""{"action":"sendMessage","clientMessageId":{{Value(1)}},"text":{{Value(1)}}}""",
-            _ => Value(0),
-        }),
+            0 => Utf8($$"""{"action":{{JsonString(Actions[_random.Next(Actions.Length)])}}}"""),
+            1 => Utf8($$"""{"action":"sendMessage","clientMessageId":{{Value(1)}},"text":{{Value(1)}}}"""),
+            2 => Utf8(Change()),
+            3 => Mutate(Utf8(Change())),
+            4 => Utf8($$"""{"action":"sendMessage","clientMessageId":"r{{_random.Next(1000)}}","text":"re","replyTo":{{Seqs[_random.Next(Seqs.Length)]}}}"""),
+            _ => Utf8(Value(0)),
+        },
     };
+
+    /// <summary>A v1.1 change frame (protocol.md 10.2), its fields often valid, sometimes not.</summary>
+    private string Change()
+    {
+        var seq = _random.Next(3) == 0 ? Value(1) : Seqs[_random.Next(Seqs.Length)];
+        var id = _random.Next(3) switch { 0 => "", 1 => $",\"clientMessageId\":\"x{_random.Next(1000)}\"", _ => $",\"clientMessageId\":{Value(1)}" };
+        return _random.Next(3) switch
+        {
+            0 => $$"""{"action":"editMessage","seq":{{seq}},"text":{{(_random.Next(2) == 0 ? JsonString(NextString(2100)) : Value(1))}}{{id}}}""",
+            1 => $$"""{"action":"deleteMessage","seq":{{seq}}{{id}}}""",
+            _ => $$"""{"action":"react","seq":{{seq}},"emoji":{{(_random.Next(2) == 0 ? JsonString(_random.Next(2) == 0 ? Emoji[_random.Next(Emoji.Length)] : NextString(6)) : Value(1))}},"op":{{JsonString(Ops[_random.Next(Ops.Length)])}}{{id}}}""",
+        };
+    }
 
     private string ValidSendMessage()
     {

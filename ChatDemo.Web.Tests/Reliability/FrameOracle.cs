@@ -13,7 +13,15 @@ namespace ChatDemo.Web.Tests.Reliability;
 /// </summary>
 public static partial class FrameOracle
 {
-    public static readonly string[] DocumentedErrorCodes = ["invalid_json", "unknown_action", "validation_failed", "rate_limited", "internal"];
+    public static readonly string[] DocumentedErrorCodes =
+    [
+        "invalid_json", "unknown_action", "validation_failed", "rate_limited", "internal",
+        // v1.1 (protocol.md 10.5)
+        "invalid_emoji", "unknown_message", "not_author", "message_deleted", "too_many_reactions",
+    ];
+
+    [GeneratedRegex(@"\A[1-9][0-9]{0,15}\z")]
+    private static partial Regex PositiveInteger();
 
     [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex Identifier();
@@ -50,13 +58,27 @@ public static partial class FrameOracle
         var actual = parsed switch
         {
             ClientFrame.Rejected r => $"{r.Code}|{r.ClientMessageId}",
-            ClientFrame.SendMessage s => $"sendMessage|{s.ClientMessageId}|{s.Text}",
+            ClientFrame.SendMessage s => $"sendMessage|{s.ClientMessageId}|{s.Text}|{s.ReplyTo}",
+            ClientFrame.ChangeMessage c => $"{c.Change.Action}|{c.ClientMessageId}|{c.Seq}|{Describe(c.Change)}",
             ClientFrame.Typing => "typing",
             ClientFrame.Ping => "ping",
             _ => parsed.GetType().Name,
         };
+        if (expected == AnyReaction) return actual.StartsWith("react|", StringComparison.Ordinal) || actual.StartsWith("invalid_emoji|", StringComparison.Ordinal)
+            ? null : $"expected a reaction or invalid_emoji, got {Show(actual)}";
         return actual == expected ? null : $"expected {Show(expected)}, got {Show(actual)}";
     }
+
+    private static string Describe(MessageChange change) => change switch
+    {
+        MessageChange.Edit e => e.Text,
+        MessageChange.React r => $"{(r.Add ? "add" : "remove")}|{r.Emoji}",
+        _ => "",
+    };
+
+    // One grapheme that may or may not be an emoji: the oracle does not restate Unicode's emoji
+    // data, so either answer is accepted (Unit/EmojiTests pins which).
+    private const string AnyReaction = "react or invalid_emoji";
 
     private static string Show(string s) => s.Length > 120 ? s[..120] + "…" : s;
 
@@ -101,14 +123,45 @@ public static partial class FrameOracle
                 case "ping": return "ping";
                 case "typing": return "typing";
                 case "sendMessage": break;
+                case "editMessage" or "deleteMessage" or "react": return ExpectedChange(root, actionName, id, echo);
                 default: return $"unknown_action|{echo}";
             }
             if (echo.Length == 0) return "validation_failed|";
             if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String) return $"validation_failed|{id}";
             var text = Utf16OrNull(textElement);
-            return text is not null && IsValidText(text, out var trimmed) ? $"sendMessage|{id}|{trimmed}" : $"validation_failed|{id}";
+            if (text is null || !IsValidText(text, out var trimmed)) return $"validation_failed|{id}";
+            if (!root.TryGetProperty("replyTo", out var replyTo)) return $"sendMessage|{id}|{trimmed}|";
+            return Seq(replyTo) is { } target ? $"sendMessage|{id}|{trimmed}|{target}" : $"validation_failed|{id}";
         }
     }
+
+    /// <summary>protocol.md 10.2: an optional valid clientMessageId, a seq, then the action's fields.</summary>
+    private static string ExpectedChange(JsonElement root, string action, string? id, string echo)
+    {
+        if (root.TryGetProperty("clientMessageId", out _) && echo.Length == 0) return "validation_failed|";
+        if (!root.TryGetProperty("seq", out var seqElement) || Seq(seqElement) is not { } seq) return $"validation_failed|{echo}";
+        switch (action)
+        {
+            case "deleteMessage":
+                return $"deleteMessage|{echo}|{seq}|";
+            case "editMessage":
+                if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String) return $"validation_failed|{echo}";
+                var text = Utf16OrNull(textElement);
+                return text is not null && IsValidText(text, out var trimmed) ? $"editMessage|{echo}|{seq}|{trimmed}" : $"validation_failed|{echo}";
+            default:
+                if (!root.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String || Utf16OrNull(op) is not ("add" or "remove"))
+                    return $"validation_failed|{echo}";
+                var emoji = root.TryGetProperty("emoji", out var emojiElement) && emojiElement.ValueKind == JsonValueKind.String ? Utf16OrNull(emojiElement) : null;
+                // Certainly not one emoji: missing, empty, over 64 units, or more than one grapheme.
+                if (emoji is null || emoji.Length is 0 or > 64 || new StringInfo(emoji).LengthInTextElements != 1) return $"invalid_emoji|{echo}";
+                return AnyReaction;
+        }
+    }
+
+    /// <summary>A seq: a JSON integer written plainly, 1 to 2^53 − 1.</summary>
+    private static long? Seq(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && PositiveInteger().IsMatch(element.GetRawText())
+            && long.Parse(element.GetRawText(), CultureInfo.InvariantCulture) is var value and <= (1L << 53) - 1 ? value : null;
 
     private static string? Utf16OrNull(JsonElement element)
     {

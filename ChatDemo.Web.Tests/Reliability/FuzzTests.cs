@@ -168,6 +168,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 if (received.Count != 1 || received[0].GetProperty("type").GetString() != "error") return ("error", $"expected one error, got [{Types()}]");
                 var code = received[0].GetProperty("code").GetString();
                 return code == rejected.Code ? ($"error {code}", null) : ("error", $"expected {rejected.Code}, got {code}");
+            case ClientFrame.SendMessage { ReplyTo: not null } when received is [var only] && only.GetProperty("type").GetString() == "error":
+                // A reply to a seq the fuzz room does not hold (protocol.md 10.5).
+                var replyCode = only.GetProperty("code").GetString();
+                return replyCode == "unknown_message" ? ("error unknown_message", null) : ("error", $"a reply answered {replyCode}");
+            case ClientFrame.ChangeMessage:
+                return CheckChangeAnswer(received);
             case ClientFrame.SendMessage send:
                 var ack = received.FirstOrDefault(f => f.GetProperty("type").GetString() == "ack");
                 if (ack.ValueKind == JsonValueKind.Undefined) return ("ack", $"no ack, got [{Types()}]");
@@ -184,6 +190,29 @@ public sealed class FuzzTests(ITestOutputHelper output)
             default:
                 return received.Count == 0 ? (parsed.GetType().Name.ToLowerInvariant(), null) : ("other", $"unexpected frames [{Types()}]");
         }
+    }
+
+    /// <summary>
+    /// protocol.md 10.3 and 10.5: a valid change gets one error about the stored message, or an
+    /// updateAck, preceded by the room's messageUpdated when it changed something.
+    /// </summary>
+    private static (string Kind, string? Error) CheckChangeAnswer(List<JsonElement> received)
+    {
+        string Types() => string.Join(",", received.Select(f => f.GetProperty("type").GetString()));
+        if (received is [var error] && error.GetProperty("type").GetString() == "error")
+        {
+            var code = error.GetProperty("code").GetString();
+            return code is "unknown_message" or "not_author" or "message_deleted" or "too_many_reactions"
+                ? ($"error {code}", null) : ("error", $"a change answered {code}");
+        }
+        var ack = received.LastOrDefault(f => f.GetProperty("type").GetString() == "updateAck");
+        if (ack.ValueKind == JsonValueKind.Undefined) return ("updateAck", $"no updateAck, got [{Types()}]");
+        var duplicate = ack.GetProperty("duplicate").GetBoolean();
+        var updates = received.Where(f => f.GetProperty("type").GetString() == "messageUpdated").ToList();
+        if (updates.Count != (duplicate ? 0 : 1) || received.Count != updates.Count + 1) return ("updateAck", $"unexpected frames [{Types()}]");
+        if (!duplicate && updates[0].GetProperty("version").GetInt64() != ack.GetProperty("message").GetProperty("version").GetInt64())
+            return ("updateAck", "the broadcast state is not the acknowledged one");
+        return (duplicate ? "updateAck duplicate" : "updateAck", null);
     }
 
     private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
