@@ -157,7 +157,7 @@ public sealed class SamTemplateTests
         var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route")
             .Where(r => (string?)r.Resource["Properties"]!["ApiId"]!["Ref"] == "WebSocketApi").ToList();
         Assert.Equal(
-            new[] { "$connect", "$default", "$disconnect", "ping", "sendMessage", "typing" },
+            new[] { "$connect", "$default", "$disconnect", "deleteMessage", "editMessage", "ping", "react", "sendMessage", "typing" },
             routes.Select(r => (string)r.Resource["Properties"]!["RouteKey"]!).Order(StringComparer.Ordinal));
         foreach (var (_, route) in routes)
         {
