@@ -1,15 +1,15 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ChatDemo.Web.Chat;
 
-namespace ChatDemo.Web.Storage;
+namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// A message's reactions as both stores keep them: one compact JSON string,
 /// <c>[{"e":"👍","u":[["u_…","Bob"],…]}…]</c>, replaced whole with each version (the state is
-/// written whole, so there is nothing to gain from a finer shape).
+/// written whole, so there is nothing to gain from a finer shape). Here, below both engines, so
+/// that it is written once.
 /// </summary>
-internal static class StoredReactions
+public static class StoredReactions
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
