@@ -348,6 +348,21 @@ public sealed class MessageLifecycleTests
     }
 
     [Fact]
+    public async Task TheOpenApiDocumentDescribesChangedSinceAndTheSingleMessage()
+    {
+        await using var app = await ChatApp.StartAsync();
+        var paths = (await app.GetJsonAsync("/swagger/v1/swagger.json")).GetProperty("paths");
+
+        var history = paths.GetProperty("/api/rooms/{room}/messages").GetProperty("get");
+        var changedSince = Assert.Single(history.GetProperty("parameters").EnumerateArray(), p => p.Str("name") == "changedSince");
+        Assert.Contains("revision", changedSince.Str("description"), StringComparison.Ordinal);
+        var single = paths.GetProperty("/api/rooms/{room}/messages/{seq}").GetProperty("get");
+        Assert.False(string.IsNullOrWhiteSpace(single.Str("summary")));
+        Assert.True(single.GetProperty("responses").TryGetProperty("404", out var notFound));
+        Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out var _problem));
+    }
+
+    [Fact]
     public async Task AMessageThatIsNotThereIs404()
     {
         await using var app = await ChatApp.StartAsync();

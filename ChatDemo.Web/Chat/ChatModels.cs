@@ -37,6 +37,8 @@ public sealed record ChatMessage(
 
     public ReactionSet Reactions { get; init; } = ReactionSet.Empty;
 
+    /// <summary>On the wire this is <c>"deleted": true</c> beside <c>deletedAt</c>.</summary>
+    [JsonIgnore]
     public bool IsDeleted => DeletedAt is not null;
 }
 

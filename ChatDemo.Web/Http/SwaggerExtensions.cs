@@ -1,4 +1,5 @@
 using System.Reflection;
+using ChatDemo.Web.Chat;
 using Microsoft.OpenApi;
 
 namespace ChatDemo.Web.Http;
@@ -16,6 +17,22 @@ public static class SwaggerExtensions
                 Version = "v1",
                 Description = "Guest sessions, room history and presence of ChatDemo, protocol version 1. " +
                               "Live chat runs over the WebSocket from GET /api/config; errors are application/problem+json.",
+            });
+            // A message's reactions are written as an array (ServerFrames.WriteMessageFields), not as the set's properties.
+            swagger.MapType<ReactionSet>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "v1.1: one entry per distinct emoji; absent when there are none (protocol.md 10.1).",
+                Items = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["emoji"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["count"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                        ["users"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } },
+                    },
+                },
             });
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml)) swagger.IncludeXmlComments(xml);
