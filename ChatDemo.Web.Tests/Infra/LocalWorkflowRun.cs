@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatDemo.Web.Tests.TestInfrastructure;
 
 namespace ChatDemo.Web.Tests.Infra;
 
@@ -55,23 +56,15 @@ internal static class LocalWorkflowRun
 
     private static async Task<JsonObject> RunAsync(Func<string, Task<JsonObject>> describeRun)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            var run = await describeRun(folder);
-            run["definitionPath"] = Repository.WorkflowPath;
-            var runPath = Path.Combine(folder, "run.json");
-            await File.WriteAllTextAsync(runPath, run.ToJsonString());
+        using var folder = new TempFolder();
+        var run = await describeRun(folder.Path);
+        run["definitionPath"] = Repository.WorkflowPath;
+        var runPath = folder.File("run.json");
+        await File.WriteAllTextAsync(runPath, run.ToJsonString());
 
-            var result = await Repository.RunNodeAsync([Repository.WorkflowDriverPath, runPath], TimeSpan.FromMinutes(3));
-            Assert.True(result.ExitCode == 0, result.ToString());
-            return JsonNode.Parse(result.StandardOutput)!.AsObject();
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var result = await Repository.RunNodeAsync([Repository.WorkflowDriverPath, runPath], TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonNode.Parse(result.StandardOutput)!.AsObject();
     }
 
     /// <summary>What the rule hands the state machine: the whole EventBridge event, the app's Detail in <c>detail</c>.</summary>

@@ -67,7 +67,7 @@ public sealed class LimitsTests(ITestOutputHelper output)
         for (var i = 0; i < 40; i++) await alice.SendMessageAsync($"b-{i}", "burst");
         await alice.WaitForAsync("error", e => e.Str("code") == "rate_limited", TimeSpan.FromSeconds(30));
 
-        await ChatApp.WaitUntilAsync(async () =>
+        await Poll.WaitUntilAsync(async () =>
         {
             var id = "later-" + Guid.NewGuid().ToString("N")[..8];
             await alice.SendMessageAsync(id, "later");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatDemo.Web.Tests.TestInfrastructure;
 
 namespace ChatDemo.Web.Tests.Lambda;
 
@@ -13,7 +14,7 @@ public sealed class InitErrorTests
     public async Task ABadSettingAtStartIsPostedToInitErrorNamingTheSetting()
     {
         await using var runtime = await EmulatedRuntimeApi.StartAsync();
-        var folder = Directory.CreateTempSubdirectory("chatdemo-tests-").FullName;
+        using var folder = new TempFolder();
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ChatDemo.Web.dll"))
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -22,7 +23,7 @@ public sealed class InitErrorTests
         };
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtime.Address;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Chat__Sqlite__Path"] = Path.Combine(folder, "chat.db");
+        start.Environment["Chat__Sqlite__Path"] = folder.File("chat.db");
         start.Environment["Chat__Sessions__SigningKey"] = "test-signing-key-0123456789-abcdefghijklmnop";
         start.Environment["Chat__MessageRetentionDays"] = "0";
 
@@ -44,7 +45,6 @@ public sealed class InitErrorTests
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

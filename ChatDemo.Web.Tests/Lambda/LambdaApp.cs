@@ -22,9 +22,9 @@ namespace ChatDemo.Web.Tests.Lambda;
 public sealed class LambdaApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
-    private readonly string _folder;
+    private readonly TempFolder _folder;
 
-    private LambdaApp(EmulatedRuntimeApi runtime, WebApplicationFactory<Program> factory, string folder,
+    private LambdaApp(EmulatedRuntimeApi runtime, WebApplicationFactory<Program> factory, TempFolder folder,
         TestEndpoints endpoints, RecordingConnectionSender sender, RecordingRoomFanOut fanOut)
     {
         Runtime = runtime;
@@ -51,8 +51,7 @@ public sealed class LambdaApp : IAsyncDisposable
         Action<IServiceCollection>? configureServices = null)
     {
         var runtime = await EmulatedRuntimeApi.StartAsync();
-        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = new TempFolder();
         var endpoints = new TestEndpoints();
         var sender = new RecordingConnectionSender();
         var fanOut = new RecordingRoomFanOut();
@@ -62,7 +61,7 @@ public sealed class LambdaApp : IAsyncDisposable
             // Production: what a deployed function runs, so no developer exception page either.
             web.UseEnvironment("Production");
             web.UseSetting(LambdaHostingExtensions.RuntimeApiVariable, runtime.Address);
-            web.UseSetting("Chat:Sqlite:Path", Path.Combine(folder, "chat.db"));
+            web.UseSetting("Chat:Sqlite:Path", folder.File("chat.db"));
             web.UseSetting("Chat:Sessions:SigningKey", ChatApp.TestSigningKey);
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) web.UseSetting(key, value);
             web.ConfigureTestServices(services =>
@@ -90,14 +89,7 @@ public sealed class LambdaApp : IAsyncDisposable
     {
         await _factory.DisposeAsync();
         await Runtime.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite's pool may still hold the file; the temp folder is cleaned later.
-        }
+        _folder.Dispose();
     }
 }
 

@@ -8,6 +8,7 @@ using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatDemo.Web.Tests.Reliability;
 
@@ -133,7 +134,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task NoTokenOrSigningKeyIsWrittenToTheLogsEvenAtDebugLevel()
     {
-        var logs = new CapturedLogs();
+        var logs = new FakeLogCollector();
         await using var app = await ChatApp.StartAsync(
             new Dictionary<string, string?>
             {
@@ -141,7 +142,7 @@ public sealed class SecurityTests
                 ["Logging:LogLevel:Microsoft"] = "Debug",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             },
-            web => web.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(logs))));
+            web => web.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(logs)))));
 
         // A whole session: sign in, connect, chat, read, fail, reconnect after a restart, leave.
         var (session, socket) = await app.JoinAsync("Alice");
@@ -161,7 +162,7 @@ public sealed class SecurityTests
             await again.WaitForAsync("ack");
         }
 
-        var lines = logs.Lines.ToArray();
+        var lines = logs.GetSnapshot().Select(r => r.Everything()).ToArray();
         Assert.NotEmpty(lines);
         var signature = session.Token.Split('.')[2];
         var payload = session.Token.Split('.')[1];

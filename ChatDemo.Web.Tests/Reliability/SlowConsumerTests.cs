@@ -45,9 +45,10 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
                 await sender.SendMessageAsync($"s-{n}", text);
                 if (droppedAt is null && registry.Count == 4) droppedAt = stopwatch.Elapsed;
             }
-            await WaitUntilAsync(() => sender.Acks == Messages && readers.All(r => r.Messages == Messages), TimeSpan.FromSeconds(60));
+            await Poll.WaitUntilAsync(() => sender.Acks == Messages && readers.All(r => r.Messages == Messages),
+                () => $"every message acknowledged and read ({sender.Acks} acks, reads {string.Join(", ", readers.Select(r => r.Messages))})", TimeSpan.FromSeconds(60));
             var lastAck = DateTime.UtcNow;
-            await WaitUntilAsync(() => registry.Count == 4, TimeSpan.FromSeconds(30));
+            await Poll.WaitUntilAsync(() => registry.Count == 4, () => $"the slow consumer is dropped ({registry.Count} connections left)", TimeSpan.FromSeconds(30));
             droppedAt ??= stopwatch.Elapsed;
             var sendingTook = stopwatch.Elapsed;
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -73,16 +74,6 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
             await slow.DisposeAsync();
             await sender.DisposeAsync();
             foreach (var reader in readers) await reader.DisposeAsync();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(50);
         }
     }
 }

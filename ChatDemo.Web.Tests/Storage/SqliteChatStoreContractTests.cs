@@ -1,5 +1,6 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.Sqlite;
+using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace ChatDemo.Web.Tests.Storage;
@@ -7,9 +8,9 @@ namespace ChatDemo.Web.Tests.Storage;
 /// <summary>The store contract on SQLite, one temporary database file per test.</summary>
 public sealed class SqliteChatStoreContractTests : ChatStoreContract
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    private string DatabasePath => Path.Combine(_folder, "chat.db");
+    private string DatabasePath => _folder.File("chat.db");
 
     protected override async Task<IChatStore> CreateStoreAsync()
     {
@@ -33,13 +34,6 @@ public sealed class SqliteChatStoreContractTests : ChatStoreContract
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Still held by a pooled connection; the temp folder is cleaned later.
-        }
+        _folder.Dispose();
     }
 }

@@ -30,8 +30,11 @@ public sealed class ChatApp : IAsyncDisposable
     private readonly Action<IWebHostBuilder>? _configureHost;
     private WebApplicationFactory<Program> _factory;
 
-    private ChatApp(Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost = null)
+    private readonly TempFolder _dataFolder;
+
+    private ChatApp(TempFolder dataFolder, Dictionary<string, string?> settings, Action<IWebHostBuilder>? configureHost = null)
     {
+        _dataFolder = dataFolder;
         _settings = settings;
         _configureHost = configureHost;
         _factory = Start(settings, configureHost, AnyLoopbackPort, out var baseUri);
@@ -51,7 +54,7 @@ public sealed class ChatApp : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>The folder holding this app's database; deleted on dispose.</summary>
-    public string DataFolder => _settings["Chat:DataFolderForTests"]!;
+    public string DataFolder => _dataFolder.Path;
 
     /// <summary>A configuration value this app was started with (e.g. its DynamoDB table names).</summary>
     public string? Setting(string key) => _settings.GetValueOrDefault(key);
@@ -75,13 +78,11 @@ public sealed class ChatApp : IAsyncDisposable
     /// </summary>
     public static async Task<ChatApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configureHost = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = new TempFolder();
         var all = new Dictionary<string, string?>
         {
-            ["Chat:Sqlite:Path"] = Path.Combine(folder, "chat.db"),
+            ["Chat:Sqlite:Path"] = folder.File("chat.db"),
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
-            ["Chat:DataFolderForTests"] = folder,
             // Every test client comes from 127.0.0.1, hundreds of them within seconds (chaos, floods,
             // the bad-input corpus); the per-address limits of a deployment would refuse them.
             // RateLimitTests and the nginx tests set the limits they check.
@@ -103,11 +104,11 @@ public sealed class ChatApp : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         try
         {
-            return new ChatApp(all, configureHost);
+            return new ChatApp(folder, all, configureHost);
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            folder.Dispose();
             throw;
         }
     }
@@ -239,17 +240,16 @@ public sealed class ChatApp : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunProcessUntilExitAsync(IDictionary<string, string> environment, TimeSpan timeout)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        using var folder = new TempFolder();
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
             ArgumentList = { typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0" },
-            WorkingDirectory = folder,
+            WorkingDirectory = folder.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Chat__Sqlite__Path"] = Path.Combine(folder, "chat.db");
+        start.Environment["Chat__Sqlite__Path"] = folder.File("chat.db");
         start.Environment["Chat__Sessions__SigningKey"] = TestSigningKey;
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         foreach (var (key, value) in environment) start.Environment[key] = value;
@@ -267,28 +267,7 @@ public sealed class ChatApp : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"the app was still running after {timeout.TotalSeconds} s");
         }
-        finally
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
         return (process.ExitCode, await output + await errors);
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)
@@ -302,14 +281,7 @@ public sealed class ChatApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        try
-        {
-            Directory.Delete(DataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by SQLite's pool on this platform; the temp folder is cleaned later.
-        }
+        _dataFolder.Dispose();
     }
 }
 

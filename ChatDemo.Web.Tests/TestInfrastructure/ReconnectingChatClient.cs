@@ -128,26 +128,16 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     }
 
     public Task WaitUntilAllAckedAsync(TimeSpan timeout) =>
-        WaitUntilAsync(() => PendingCount == 0, timeout, () =>
+        Poll.WaitUntilAsync(() => PendingCount == 0, () =>
             $"{PendingCount} messages of {_idPrefix} still unacknowledged (connected: {IsConnected}, connections: {ConnectionsOpened}, " +
-            $"last failure: {_lastFailure ?? "none"}, violations: {string.Join(" | ", Violations)})");
+            $"last failure: {_lastFailure ?? "none"}, violations: {string.Join(" | ", Violations)})", timeout);
 
     /// <summary>Waits until the view holds every one of <paramref name="seqs"/>.</summary>
     public Task WaitUntilHoldsAsync(IReadOnlyCollection<long> seqs, TimeSpan timeout) =>
-        WaitUntilAsync(() =>
+        Poll.WaitUntilAsync(() =>
         {
             lock (_gate) return seqs.All(_view.ContainsKey);
-        }, timeout, () => $"{_idPrefix} holds {View.Count} of {seqs.Count} messages");
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(describe());
-            await Task.Delay(50);
-        }
-    }
+        }, () => $"{_idPrefix} holds all {seqs.Count} messages (holds {View.Count})", timeout);
 
     private async Task RunAsync()
     {

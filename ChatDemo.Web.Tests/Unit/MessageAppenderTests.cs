@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.Sqlite;
+using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatDemo.Web.Tests.Unit;
@@ -9,7 +10,7 @@ namespace ChatDemo.Web.Tests.Unit;
 public sealed class MessageAppenderTests : IAsyncLifetime
 {
     private static readonly ChatUser Alice = new("u_alice", "Alice");
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
     private SqliteChatStore _sqlite = null!;
     private GatedStore _store = null!;
     private readonly RecordingFanOut _fanOut = new();
@@ -17,7 +18,7 @@ public sealed class MessageAppenderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sqlite = new SqliteChatStore(Path.Combine(_folder, "chat.db"));
+        _sqlite = new SqliteChatStore(_folder.File("chat.db"));
         await _sqlite.InitializeAsync(CancellationToken.None);
         _store = new GatedStore(_sqlite);
         _appender = new MessageAppender(_store, _fanOut, new RoomLocks(NullLogger<RoomLocks>.Instance), NullLogger<MessageAppender>.Instance);
@@ -26,7 +27,7 @@ public sealed class MessageAppenderTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _sqlite.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private static NewMessage Message(string clientMessageId)

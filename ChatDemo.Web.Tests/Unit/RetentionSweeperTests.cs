@@ -11,20 +11,20 @@ namespace ChatDemo.Web.Tests.Unit;
 /// <summary>protocol.md section 5, "Retention", under Kestrel: an hourly sweep over the real SQLite store.</summary>
 public sealed class RetentionSweeperTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatdemo-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
     private SqliteChatStore _store = null!;
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteChatStore(Path.Combine(_folder, "chat.db"));
+        _store = new SqliteChatStore(_folder.File("chat.db"));
         await _store.InitializeAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private Task<AppendResult> AppendAsync(string clientMessageId, TimeSpan keptFor)
@@ -48,7 +48,7 @@ public sealed class RetentionSweeperTests : IAsyncLifetime
         {
             Assert.Equal(["short", "long"], await StoredAsync());
             _time.Advance(TimeSpan.FromDays(1) + RetentionSweeper.Interval);
-            await ChatApp.WaitUntilAsync(async () => (await StoredAsync()).Length == 1, "the sweep ran");
+            await Poll.WaitUntilAsync(async () => (await StoredAsync()).Length == 1, "the sweep ran");
             Assert.Equal(["long"], await StoredAsync());
         }
         finally

@@ -1,14 +1,14 @@
 using ChatDemo.Web.Chat;
-using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatDemo.Web.Tests.Unit;
 
 public sealed class RoomLocksTests
 {
-    private readonly CapturedLogs _logs = new();
+    private readonly FakeLogger<RoomLocks> _logger = new();
 
-    private RoomLocks Locks(TimeSpan slowWait) => new(new LoggerFactory([_logs]).CreateLogger<RoomLocks>(), slowWait);
+    private RoomLocks Locks(TimeSpan slowWait) => new(_logger, slowWait);
 
     [Fact]
     public async Task ASecondEntrantWaitsUntilTheFirstLeaves()
@@ -35,9 +35,9 @@ public sealed class RoomLocksTests
         held.Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
 
-        var line = Assert.Single(_logs.Lines, l => l.Contains("[10]", StringComparison.Ordinal));
-        Assert.StartsWith("Warning", line, StringComparison.Ordinal);
-        Assert.Contains("room lobby's lock, held by SendMessageAsync", line, StringComparison.Ordinal);
+        var record = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 10);
+        Assert.Equal(LogLevel.Warning, record.Level);
+        Assert.Contains("room lobby's lock, held by SendMessageAsync", record.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class RoomLocksTests
         held.Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
 
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains("[10]", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Id.Id == 10);
     }
 
     [Fact]
