@@ -59,8 +59,8 @@ public abstract record ClientFrame
             }
             catch (InvalidOperationException)
             {
-                // Found by fuzzing: a property name escaping a lone surrogate ({"\ud800":1}) makes
-                // every property lookup throw, which used to drop the connection without a close.
+                // A property name escaping a lone surrogate ({"\ud800":1}) makes every property
+                // lookup throw; like every bad frame it gets an error frame and the connection stays.
                 return new Rejected(ErrorCodes.InvalidJson, "frame has a property name that is not valid Unicode");
             }
         }

@@ -3,12 +3,12 @@ namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// Group commit for a room's sends. A room's store write and fan-out run under its lock, one
-/// message after another, so that every connection sees the room's <c>seq</c> order; with one
-/// store transaction per message that serialized section capped a busy room at 700–900
-/// messages a second (measured: ~0.5 ms store + ~0.5 ms fan-out per message on the bench's two
-/// cores). Here the first sender to find its room idle takes the lock and drains: every message
-/// that arrived meanwhile goes into one store call (one SQLite transaction), is published in
-/// order, and each sender gets its own result. At low rates a batch is one message, as before.
+/// message after another, so that every connection sees the room's <c>seq</c> order; a store
+/// transaction per message would make that serialized section, not the cores, the limit of a busy
+/// room (docs/benchmarks.md, "Third round"). So the first sender to find its room idle takes the
+/// lock and drains: every message that arrived meanwhile goes into one store call (one SQLite
+/// transaction), is published in order, and each sender gets its own result. A message never
+/// waits for a batch to fill: at low rates a batch is one message.
 /// </summary>
 public sealed class MessageAppender(IChatStore store, IRoomFanOut fanOut, RoomLocks roomLocks, ILogger<MessageAppender> logger)
 {

@@ -37,9 +37,9 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         var write = inner.WriteAsync(_held.AsMemory(0, _heldLength), cancellationToken);
         // Kestrel's upgraded stream has copied the bytes into its output pipe by the time WriteAsync
         // returns (UpgradedStreamTests pins this), so the buffer goes back to the pool now rather
-        // than when a flush waiting on a slow reader completes: with a thousand connections behind
-        // at once, buffers held that long outnumbered the shared pool, and each miss allocated
-        // 16–128 KB afresh — at saturation ~100–200 MB of large-object heap.
+        // than when a flush waiting on a slow reader completes: a rented buffer is never held across
+        // a wait on the network, so the shared pool covers every connection that is behind and no
+        // miss allocates a large array (docs/benchmarks.md, "Fourth round").
         ReturnHeld();
         return write;
     }

@@ -4,8 +4,9 @@ namespace ChatDemo.Web.WebSockets;
 
 /// <summary>
 /// A connection's queue of frames to send: many writers (room events, replies), one reader (its
-/// send loop). It replaces an unbounded <c>Channel</c>, whose empty state alone — a 32-slot
-/// segment and two pre-allocated reader operations — cost about 1.3 KB per idle connection.
+/// send loop). An idle connection's queue holds no segment or pre-allocated operations (an
+/// unbounded <c>Channel</c> does; docs/benchmarks.md, "Second round"), because most connections
+/// are idle most of the time and each one's empty state is paid for a thousandfold.
 /// Bounds are enforced by <see cref="WebSocketClient"/>, which counts frames and bytes.
 /// A waiting reader is woken through the thread pool's global queue: one room event wakes
 /// every member's reader, and queueing those wake-ups locally (as a value-task source that runs

@@ -153,7 +153,7 @@ public sealed class WebSocketClient
     /// <summary>
     /// Reads frames one at a time and hands each to the chat logic. An idle connection holds no
     /// buffer: it waits for the next frame with a zero-byte read and rents one only once data is
-    /// there (4 KB per connection otherwise, most of them idle most of the time).
+    /// there: most connections are idle most of the time, so none holds a buffer while it waits.
     /// </summary>
     private async Task ReceiveLoopAsync(
         WebSocket socket,
