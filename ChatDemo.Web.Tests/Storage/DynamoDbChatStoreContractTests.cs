@@ -33,6 +33,9 @@ public sealed class DynamoDbChatStoreContractTests : ChatStoreContract
             ? DateTimeOffset.FromUnixTimeSeconds(Long(item[DynamoDbTables.TimeToLiveAttribute]))
             : null;
 
+    protected override Task<IReadOnlyList<ChatConnection>> ReadRoomConnectionsAsync(string room) =>
+        new DynamoDbConnectionTable(Client, _tables.Connections, NullLogger.Instance).ListRoomAsync(room, default);
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -30,6 +30,23 @@ public sealed class SqliteChatStoreContractTests : ChatStoreContract
         return await command.ExecuteScalarAsync() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
+    protected override async Task<IReadOnlyList<ChatConnection>> ReadRoomConnectionsAsync(string room)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT connection_id, user_id, user_name, connected_at FROM connections WHERE room = $room ORDER BY connected_at, connection_id";
+        command.Parameters.AddWithValue("$room", room);
+        var result = new List<ChatConnection>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(new ChatConnection(reader.GetString(0), room, new ChatUser(reader.GetString(1), reader.GetString(2)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+        }
+        return result;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

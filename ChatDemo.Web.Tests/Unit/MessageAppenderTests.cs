@@ -70,7 +70,7 @@ public sealed class MessageAppenderTests : IAsyncLifetime
     }
 
     /// <summary>The real store, with a gate that holds a write in progress and a way to fail one.</summary>
-    private sealed class GatedStore(IChatStore inner) : IChatStore
+    private sealed class GatedStore(IMessageStore inner) : IMessageStore
     {
         public TaskCompletionSource? Gate { get; set; }
 
@@ -97,21 +97,6 @@ public sealed class MessageAppenderTests : IAsyncLifetime
         }
 
         public Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken) => inner.GetMessagesAsync(room, query, cancellationToken);
-
-        public Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken) => inner.AddConnectionAsync(connection, cancellationToken);
-
-        public Task<RemovedConnection?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) => inner.RemoveConnectionAsync(connectionId, cancellationToken);
-
-        public Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken) => inner.GetConnectionAsync(connectionId, cancellationToken);
-
-        public Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken) => inner.GetRoomConnectionsAsync(room, cancellationToken);
-
-        public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) => inner.GetPresenceAsync(room, cancellationToken);
-
-        public Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken) =>
-            inner.RemoveStaleConnectionsAsync(connectedBefore, cancellationToken);
-
-        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
     }
 
     private sealed class RecordingFanOut : IRoomFanOut

@@ -22,7 +22,7 @@ public static class ApiGatewayWebSocketApi
     }
 
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> HandleEvent(
-        HttpContext context, ChatService chat, IChatStore store, WebSocketHandshake handshake, TimeProvider time,
+        HttpContext context, ChatService chat, IConnectionStore store, WebSocketHandshake handshake, TimeProvider time,
         ILoggerFactory loggers)
     {
         if (context.Features.Get<IApiGatewayWebSocketFeature>() is not { } webSocket) return TypedResults.NotFound();
@@ -59,7 +59,7 @@ public static class ApiGatewayWebSocketApi
     /// <c>$connect</c> failed, or it was removed after a 410) gets 410 and nothing is stored or sent.
     /// </summary>
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> MessageAsync(
-        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, IChatStore store, ILogger logger,
+        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, IConnectionStore store, ILogger logger,
         CancellationToken cancellationToken)
     {
         var connection = await store.GetConnectionAsync(webSocket.ConnectionId, cancellationToken);

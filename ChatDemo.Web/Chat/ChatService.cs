@@ -9,7 +9,7 @@ namespace ChatDemo.Web.Chat;
 /// <c>/ws</c>, API Gateway's WebSocket routes) only move frames in and out.
 /// </summary>
 public sealed class ChatService(
-    IChatStore store,
+    IConnectionStore store,
     IMessageChangeStore changes,
     IRoomFanOut fanOut,
     IConnectionSender sender,

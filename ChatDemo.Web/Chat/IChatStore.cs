@@ -3,9 +3,18 @@ namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// Where chat state lives: messages with per-room sequence numbers, and live connections.
-/// One contract, two engines (SQLite, DynamoDB), one shared contract test suite.
+/// One contract, two engines (SQLite, DynamoDB), one shared contract test suite. The core asks
+/// for the narrow port it uses (<see cref="IMessageStore"/>, <see cref="IConnectionStore"/>), so a
+/// test's fake implements only that; the whole store is what the health check and the engines see.
 /// </summary>
-public interface IChatStore
+public interface IChatStore : IMessageStore, IConnectionStore
+{
+    /// <summary>Throws when the store cannot be reached.</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A room's messages: appending under the next <c>seq</c>, reading history.</summary>
+public interface IMessageStore
 {
     /// <summary>
     /// Stores each message under the room's next <c>seq</c>, in the order given, unless the same
@@ -20,7 +29,11 @@ public interface IChatStore
 
     /// <summary>A page of a room's history in ascending <c>seq</c> (protocol.md section 6).</summary>
     Task<MessagePage> GetMessagesAsync(string room, HistoryQuery query, CancellationToken cancellationToken);
+}
 
+/// <summary>Live connections and the presence they add up to.</summary>
+public interface IConnectionStore
+{
     /// <summary>Records a connection; true when it is the user's first in the room (they came online).</summary>
     Task<bool> AddConnectionAsync(ChatConnection connection, CancellationToken cancellationToken);
 
@@ -28,8 +41,6 @@ public interface IChatStore
     Task<RemovedConnection?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken);
 
     Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>Users with at least one connection in the room, each listed once.</summary>
     Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken);
@@ -39,9 +50,6 @@ public interface IChatStore
     /// disconnect never arrived (a crash, or API Gateway's 2-hour limit).
     /// </summary>
     Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken);
-
-    /// <summary>Throws when the store cannot be reached.</summary>
-    Task CheckHealthAsync(CancellationToken cancellationToken);
 }
 
 public sealed record NewMessage(
@@ -73,7 +81,16 @@ public sealed record RemovedConnection(ChatConnection Connection, bool WasLastOf
 
 public static class ChatStoreExtensions
 {
-    /// <summary>One message: <see cref="IChatStore.AppendMessagesAsync"/> with a list of one.</summary>
-    public static async Task<AppendResult> AppendMessageAsync(this IChatStore store, NewMessage message, CancellationToken cancellationToken) =>
+    /// <summary>Registers the store an engine builds as the whole store and as each narrow port.</summary>
+    public static IServiceCollection AddChatStore(this IServiceCollection services, Func<IServiceProvider, IChatStore> create)
+    {
+        services.AddSingleton(create);
+        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<IChatStore>());
+        services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<IChatStore>());
+        return services;
+    }
+
+    /// <summary>One message: <see cref="IMessageStore.AppendMessagesAsync"/> with a list of one.</summary>
+    public static async Task<AppendResult> AppendMessageAsync(this IMessageStore store, NewMessage message, CancellationToken cancellationToken) =>
         (await store.AppendMessagesAsync([message], cancellationToken))[0];
 }

@@ -10,7 +10,7 @@ namespace ChatDemo.Web.Chat;
 /// transaction), is published in order, and each sender gets its own result. A message never
 /// waits for a batch to fill: at low rates a batch is one message.
 /// </summary>
-public sealed class MessageAppender(IChatStore store, IRoomFanOut fanOut, RoomLocks roomLocks, ILogger<MessageAppender> logger)
+public sealed class MessageAppender(IMessageStore store, IRoomFanOut fanOut, RoomLocks roomLocks, ILogger<MessageAppender> logger)
 {
     // Bounds one transaction (and how long the room lock is held for one batch).
     private const int MaxBatch = 128;

@@ -44,7 +44,7 @@ public static class HistoryApi
         [Description("v1.1: return the messages changed after this room revision (an integer >= 0). Cannot be combined with after or before.")] string? changedSince,
         [Description("Page size, 1-100; default 50.")] string? limit,
         HttpRequest request,
-        IChatStore store,
+        IMessageStore store,
         IMessageChangeStore changes,
         CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public static class PresenceApi
 
     private static async Task<Ok<PresenceView>> GetPresence(
         [Description(RoomRoutes.RoomDescription)] string room,
-        IChatStore store,
+        IConnectionStore store,
         CancellationToken cancellationToken)
     {
         var users = await store.GetPresenceAsync(room, cancellationToken);

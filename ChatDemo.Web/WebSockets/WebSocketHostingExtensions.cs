@@ -46,7 +46,7 @@ public static class WebSocketHostingExtensions
 /// </summary>
 internal sealed class InProcessConnectionLifetime(
     ConnectionRegistry registry,
-    IChatStore store,
+    IConnectionStore store,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<InProcessConnectionLifetime> logger) : IHostedService

@@ -61,9 +61,6 @@ public sealed class DynamoDbChatStore(
     public Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
         WithDeadline(token => _connections.GetAsync(connectionId, token), cancellationToken);
 
-    public Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken) =>
-        WithDeadline(token => _connections.ListRoomAsync(room, token), cancellationToken);
-
     public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) =>
         WithDeadline(token => _connections.GetPresenceAsync(room, token), cancellationToken);
 

@@ -18,7 +18,7 @@ public static class DynamoDbServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DynamoDbChatStore>>(),
             TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
+        services.AddChatStore(sp => sp.GetRequiredService<DynamoDbChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
         services.AddHostedService<DynamoDbTablesInitializer>();
         return services;

@@ -372,18 +372,6 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
         return await reader.ReadAsync(cancellationToken) ? ReadConnection(reader) : null;
     }
 
-    public async Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT connection_id, room, user_id, user_name, connected_at FROM connections WHERE room = $room ORDER BY connected_at, connection_id";
-        command.Parameters.AddWithValue("$room", room);
-        var result = new List<ChatConnection>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) result.Add(ReadConnection(reader));
-        return result;
-    }
-
     public async Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);

@@ -16,7 +16,7 @@ public static class SqliteServiceCollectionExtensions
                 ?? Path.Combine(DataFolder.Resolve(sp.GetRequiredService<IHostEnvironment>()), "chatdemo.db");
             return new SqliteChatStore(path);
         });
-        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<SqliteChatStore>());
+        services.AddChatStore(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddSingleton<IMessageRetention>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddHostedService<SqliteInitializer>();
