@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using Xunit.Abstractions;
 using System.Text.Json;
 using ChatDemo.Web.Tests.TestInfrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -277,18 +276,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     public async Task NoTokenEverReachesTheLogs()
     {
         var logs = new FakeLogCollector();
-        await using var app = await ChatApp.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Trace",
-                ["Logging:LogLevel:Microsoft"] = "Trace",
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
-            },
-            web => web.ConfigureServices(services => services.AddLogging(logging =>
-            {
-                logging.SetMinimumLevel(LogLevel.Trace);
-                logging.AddProvider(new FakeLoggerProvider(logs));
-            })));
+        await using var app = await ChatApp.StartLoggingAsync(logs, LogLevel.Trace);
 
         var alice = await app.CreateSessionAsync("Alice");
         var tokens = new List<string> { alice.Token };

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatDemo.Web.Tests.TestInfrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -135,14 +134,7 @@ public sealed class SecurityTests
     public async Task NoTokenOrSigningKeyIsWrittenToTheLogsEvenAtDebugLevel()
     {
         var logs = new FakeLogCollector();
-        await using var app = await ChatApp.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Debug",
-                ["Logging:LogLevel:Microsoft"] = "Debug",
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
-            },
-            web => web.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(logs)))));
+        await using var app = await ChatApp.StartLoggingAsync(logs, LogLevel.Debug);
 
         // A whole session: sign in, connect, chat, read, fail, reconnect after a restart, leave.
         var (session, socket) = await app.JoinAsync("Alice");

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatDemo.Web.Tests.TestInfrastructure;
 
@@ -111,6 +113,27 @@ public sealed class ChatApp : IAsyncDisposable
             folder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts an app that writes everything down to <paramref name="level"/> (the framework's
+    /// categories included) into <paramref name="logs"/>, also after a restart.
+    /// </summary>
+    public static Task<ChatApp> StartLoggingAsync(FakeLogCollector logs, LogLevel level)
+    {
+        var name = level.ToString();
+        return StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = name,
+                ["Logging:LogLevel:Microsoft"] = name,
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = name,
+            },
+            web => web.ConfigureServices(services => services.AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(level);
+                logging.AddProvider(new FakeLoggerProvider(logs));
+            })));
     }
 
     /// <summary>Stops the app gracefully and starts a new one on the same data and settings.</summary>
