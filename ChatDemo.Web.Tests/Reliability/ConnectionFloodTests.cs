@@ -70,7 +70,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
         }
 
         // Once the crowd has gone, connections are accepted again.
-        await WaitForAsync(async () => await ChatSocket.TryConnectAsync(uri) == 101, TimeSpan.FromSeconds(20));
+        await Poll.WaitUntilAsync(async () => await ChatSocket.TryConnectAsync(uri) == 101, "a new connection is accepted again", TimeSpan.FromSeconds(20));
     }
 
     private static async Task AttemptAsync(Uri uri, System.Collections.Concurrent.ConcurrentBag<ClientWebSocket> open,
@@ -119,15 +119,5 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             }
         }
         return results;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(200);
-        }
     }
 }
