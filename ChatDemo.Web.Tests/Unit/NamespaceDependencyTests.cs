@@ -21,22 +21,25 @@ public sealed class NamespaceDependencyTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Configuration"] = [],
-        ["Chat"] = ["Configuration"],
+        ["Telemetry"] = [],
+        ["Chat"] = ["Configuration", "Telemetry"],
         ["Http"] = ["Chat", "Configuration"],
         ["Accounts"] = ["Chat", "Configuration"],
         ["Sessions"] = ["Accounts", "Chat", "Configuration", "Http"],
         ["Storage.Sqlite"] = ["Chat", "Configuration"],
         ["Storage.DynamoDb"] = ["Chat", "Configuration"],
-        ["Lambda"] = [],
-        ["WebSockets"] = ["Chat", "Configuration", "Http", "Sessions"],
+        ["Lambda"] = ["Telemetry"],
+        ["WebSockets"] = ["Chat", "Configuration", "Http", "Sessions", "Telemetry"],
         ["ApiGatewayWebSockets"] = ["Chat", "Configuration", "Http", "Sessions", "Lambda"],
-        ["Aws"] = ["Chat", "Configuration"],
-        ["Delivery"] = ["Chat", "Http", "Lambda"],
+        ["Aws"] = ["Chat", "Configuration", "Telemetry"],
+        ["Delivery"] = ["Chat", "Http", "Lambda", "Telemetry"],
         ["Health"] = ["Chat", "Http"],
         ["History"] = ["Chat", "Http"],
         ["Presence"] = ["Chat", "Http"],
         ["ClientConfig"] = ["Configuration", "Http"],
         ["Page"] = ["Accounts", "Configuration"],
+        ["Observability.EmbeddedMetrics"] = ["Telemetry"],
+        ["Observability"] = ["Telemetry", "Observability.EmbeddedMetrics", "Lambda"],
     };
 
     private static readonly Assembly App = typeof(Chat.ChatService).Assembly;

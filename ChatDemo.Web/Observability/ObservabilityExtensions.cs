@@ -1,0 +1,74 @@
+using System.Diagnostics.Metrics;
+using ChatDemo.Web.Observability.EmbeddedMetrics;
+using ChatDemo.Web.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ChatDemo.Web.Observability;
+
+/// <summary>
+/// Where ChatDemo's spans and measurements go: the only place that knows the OpenTelemetry SDK.
+/// The chat core records through <see cref="ChatTelemetry"/> and <see cref="ChatMetrics"/> alone.
+/// </summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>The service name exporters report (OTEL_SERVICE_NAME overrides it, as the SDK does).</summary>
+    public const string ServiceName = "chatdemo";
+
+    /// <summary>
+    /// Logs (<see cref="LoggingSetup.AddChatLogging"/>), the instruments, and — unless
+    /// <c>Chat:Telemetry:Enabled</c> is false — the OpenTelemetry SDK listening to them: OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, Prometheus's <c>/metrics</c> when
+    /// <c>Chat:Telemetry:Prometheus</c> is true and this process serves HTTP itself (not in
+    /// Lambda, where nothing would scrape a frozen sandbox), and in Lambda the embedded metric
+    /// format collector the adapter flushes once per invocation.
+    /// </summary>
+    public static WebApplicationBuilder AddChatObservability(this WebApplicationBuilder builder, bool inLambda)
+    {
+        var options = TelemetryOptions.Read(builder.Configuration);
+        options.Prometheus &= !inLambda;
+        builder.Services.AddSingleton(options);
+        builder.AddChatLogging();
+        builder.Services.AddSingleton<ChatMetrics>();
+        if (inLambda)
+        {
+            var service = builder.Configuration["AWS_LAMBDA_FUNCTION_NAME"] is { Length: > 0 } function ? function : ChatTelemetry.Name;
+            builder.Services.AddSingleton(services => new EmbeddedMetricsCollector(
+                services.GetRequiredService<ChatMetrics>(), services.GetRequiredService<TimeProvider>(), service));
+        }
+        if (!options.Enabled) return builder;
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ChatTelemetry.Name).AddAspNetCoreInstrumentation();
+                if (options.Otlp) tracing.AddOtlpExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(ChatTelemetry.Name);
+                // The SDK subscribes by meter name, process-wide; a second app in the same process
+                // (the tests run many) would have its measurements exported here too. Only the
+                // meter this app's own factory made is kept.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
+                {
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Name == ChatTelemetry.Name && !ReferenceEquals(instrument.Meter.Scope, own)
+                        ? MetricStreamConfiguration.Drop
+                        : null);
+                });
+                if (options.Otlp) metrics.AddOtlpExporter();
+                if (options.Prometheus) metrics.AddPrometheusExporter();
+            });
+        return builder;
+    }
+
+    /// <summary><c>/metrics</c> in Prometheus text format, when <c>Chat:Telemetry:Prometheus</c> turned it on.</summary>
+    public static WebApplication MapChatMetrics(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<TelemetryOptions>().Prometheus) app.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+}
