@@ -10,6 +10,7 @@ using ChatDemo.Web.History;
 using ChatDemo.Web.Hosting;
 using ChatDemo.Web.Http;
 using ChatDemo.Web.Lambda;
+using ChatDemo.Web.Observability;
 using ChatDemo.Web.Page;
 using ChatDemo.Web.Presence;
 using ChatDemo.Web.Sessions;
@@ -31,6 +32,7 @@ var mode = HostingMode.Read(builder.Configuration);
 // Shutdown: sockets close with 1001 at once; the host must be gone within 10 seconds.
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
+builder.AddChatObservability(mode.InLambda);
 builder.Services.AddChatOptions(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddChatHttp();
@@ -44,6 +46,7 @@ builder.Services.AddChatHealth();
 
 if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
 else builder.Services.AddSqliteStore();
+builder.Services.AddChatStoreTelemetry();
 
 if (mode.AwsFanOut) builder.Services.AddAwsFanOut(builder.Configuration).AddDelivery();
 else builder.Services.AddInProcessFanOut();
@@ -66,6 +69,7 @@ rooms.MapHistory();
 rooms.MapPresence();
 app.MapClientConfig();
 app.MapHealth();
+app.MapChatMetrics();
 if (mode.ServesWebSockets) app.MapChatWebSocket();
 if (mode.InLambda) app.MapApiGatewayWebSockets();
 if (mode.AwsFanOut) app.MapDelivery();

@@ -42,7 +42,8 @@ public sealed class AwsLambdaStack : IAsyncDisposable
 
     public IChatStore Store => App.Services.GetRequiredService<IChatStore>();
 
-    public static async Task<AwsLambdaStack> StartAsync()
+    /// <param name="configureServices">Test services registered last (e.g. an in-memory span exporter).</param>
+    public static async Task<AwsLambdaStack> StartAsync(Action<IServiceCollection>? configureServices = null)
     {
         var apiGateway = new ApiGatewayManagementFake();
         var eventBridge = new EventBridgeFake();
@@ -54,7 +55,11 @@ public sealed class AwsLambdaStack : IAsyncDisposable
         settings["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
         settings["Chat:DynamoDb:CreateTables"] = "true";
         var app = await LambdaApp.StartAsync(testEndpoints: false, settings,
-            services => services.AddSingleton(AwsTestCredentials.Identity));
+            services =>
+            {
+                services.AddSingleton(AwsTestCredentials.Identity);
+                configureServices?.Invoke(services);
+            });
         return new AwsLambdaStack(app, apiGateway, eventBridge, tables, await Dynalite.CreateClientAsync());
     }
 
@@ -114,6 +119,7 @@ public sealed class AwsLambdaStack : IAsyncDisposable
             ["room"] = detail.GetProperty("room"),
             ["frame"] = detail.GetProperty("frame"),
             ["exceptConnectionId"] = detail.GetProperty("exceptConnectionId"),
+            ["traceparent"] = detail.GetProperty("traceparent"),
             ["connectionIds"] = connectionIds,
         };
         var result = await App.InvokeAsync(JsonSerializer.Serialize(payload));

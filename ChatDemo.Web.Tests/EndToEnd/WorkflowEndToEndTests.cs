@@ -78,7 +78,7 @@ public sealed class WorkflowEndToEndTests
         await stack.ConnectAsync("L0SM9cOFvHcCIhw=", "Alice");
         // A frame that is not a JSON object: the function answers 400, which the adapter reports
         // as a function error, and Lambda's Invoke API as X-Amz-Function-Error.
-        var detail = new JsonObject { ["room"] = "lobby", ["kind"] = "message", ["frame"] = "not an object", ["exceptConnectionId"] = null };
+        var detail = new JsonObject { ["room"] = "lobby", ["kind"] = "message", ["frame"] = "not an object", ["exceptConnectionId"] = null, ["traceparent"] = null };
 
         var execution = await LocalWorkflowRun.ExecuteAgainstAppAsync(
             stack.Tables.Connections, await Dynalite.EndpointAsync(), stack.App.Runtime.InvokeEndpoint, EmulatedRuntimeApi.FunctionArn, detail);

@@ -48,7 +48,7 @@ internal sealed class RecordingDeliveryEndpoint : IAsyncDisposable
     /// <summary>A batch holding this connection is answered 500 every time.</summary>
     public string? FailingConnectionId { get; init; }
 
-    /// <param name="expectedEvent">The event's <c>detail</c>: every payload must carry its room, frame and exceptConnectionId.</param>
+    /// <param name="expectedEvent">The event's <c>detail</c>: every payload must carry its room, frame, exceptConnectionId and traceparent.</param>
     public static async Task<RecordingDeliveryEndpoint> StartAsync(
         JsonObject expectedEvent, string? goneConnectionId = null, int throttledRequests = 0, string? failingConnectionId = null)
     {
@@ -89,7 +89,7 @@ internal sealed class RecordingDeliveryEndpoint : IAsyncDisposable
         else
         {
             if ((string?)payload["chatDemo"] != "deliver") problems.Add("chatDemo is not 'deliver'");
-            foreach (var field in new[] { "room", "frame", "exceptConnectionId" })
+            foreach (var field in new[] { "room", "frame", "exceptConnectionId", "traceparent" })
             {
                 if (!JsonNode.DeepEquals(payload[field], _expectedEvent[field])) problems.Add($"{field} differs from the event's: {payload[field]?.ToJsonString()}");
             }

@@ -174,5 +174,6 @@ public sealed class WorkflowExecutionTests
             ["sentAt"] = "2026-11-26T10:15:30.123Z",
         },
         ["exceptConnectionId"] = exceptConnectionId,
+        ["traceparent"] = "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01",
     };
 }

@@ -65,6 +65,9 @@ public sealed class EmulatedRuntimeApi : IAsyncDisposable
         return api;
     }
 
+    /// <summary>True while the invocation was handed to the function and its result has not arrived.</summary>
+    public bool IsAwaitingResult(string requestId) => _pending.ContainsKey(requestId);
+
     /// <summary>The base URL of the Invoke API (Lambda's <c>RequestResponse</c> invocation).</summary>
     public Uri InvokeEndpoint => new($"http://{Address}/");
 

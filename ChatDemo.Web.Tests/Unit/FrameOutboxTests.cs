@@ -19,7 +19,7 @@ public sealed class FrameOutboxTests
         Assert.True(outbox.TryRead(out var second, out var moreAfterSecond));
         Assert.False(moreAfterSecond);
         Assert.False(outbox.TryRead(out _, out _));
-        Assert.Equal("ab", $"{(char)first.Span[0]}{(char)second.Span[0]}");
+        Assert.Equal("ab", $"{(char)first.Bytes.Span[0]}{(char)second.Bytes.Span[0]}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ChatDemo.Web.Tests.TestInfrastructure;
 using System.Text.Json;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.Sqlite;
@@ -21,7 +22,7 @@ public sealed class MessageAppenderTests : IAsyncLifetime
         _sqlite = new SqliteChatStore(_folder.File("chat.db"));
         await _sqlite.InitializeAsync(CancellationToken.None);
         _store = new GatedStore(_sqlite);
-        _appender = new MessageAppender(_store, _fanOut, new RoomLocks(NullLogger<RoomLocks>.Instance), NullLogger<MessageAppender>.Instance);
+        _appender = new MessageAppender(_store, _fanOut, new RoomLocks(NullLogger<RoomLocks>.Instance), TestMetrics.Create(), NullLogger<MessageAppender>.Instance);
     }
 
     public async Task DisposeAsync()

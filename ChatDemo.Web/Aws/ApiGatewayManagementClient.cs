@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ChatDemo.Web.Telemetry;
 
 namespace ChatDemo.Web.Aws;
 
@@ -41,11 +43,15 @@ public sealed class ApiGatewayManagementClient
     /// <exception cref="AwsServiceException">403, throttling or 5xx that outlasted the retries, or another error.</exception>
     public async Task<PostResult> PostToConnectionAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        // One span for the call, its retries included: the wait for a throttled post shows here.
+        using var span = ChatTelemetry.ActivitySource.StartActivity("apigateway PostToConnection", ActivityKind.Client);
+        span?.SetTag(ChatTelemetry.Attributes.ConnectionId, connectionId);
         using var response = await _sender.SendAsync(new HttpRequestMessage(HttpMethod.Post, ConnectionUri(connectionId))
         {
             Content = new ReadOnlyMemoryContent(data) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         }, IsGone, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Gone) return PostResult.Delivered;
+        span?.SetTag(ChatTelemetry.Attributes.Outcome, "gone");
         AwsLog.ConnectionGone(_logger, connectionId, "PostToConnection");
         return PostResult.Gone;
     }

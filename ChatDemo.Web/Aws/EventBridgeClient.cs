@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using ChatDemo.Web.Telemetry;
 
 namespace ChatDemo.Web.Aws;
 
@@ -32,6 +34,8 @@ public sealed class EventBridgeClient(HttpClient http, TimeProvider time, ILogge
     /// <exception cref="AwsServiceException">The request itself failed (403, validation, throttling or 5xx after the retries).</exception>
     public async Task<IReadOnlyList<string>> PutEventsAsync(IReadOnlyList<EventEntry> entries, CancellationToken cancellationToken)
     {
+        using var span = ChatTelemetry.ActivitySource.StartActivity("eventbridge PutEvents", ActivityKind.Client);
+        span?.SetTag("chat.events", entries.Count);
         var eventIds = new string[entries.Count];
         for (var start = 0; start < entries.Count; start += MaxEntriesPerRequest)
         {

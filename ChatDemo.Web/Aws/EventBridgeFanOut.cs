@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Aws;
@@ -23,7 +24,11 @@ public sealed class EventBridgeFanOut(EventBridgeClient client, IOptions<ChatOpt
         await client.PutEventsAsync([entry], cancellationToken);
     }
 
-    /// <summary><c>{"room","kind","frame":{…},"exceptConnectionId"}</c>: the frame is embedded as JSON, not as a string.</summary>
+    /// <summary>
+    /// <c>{"room","kind","frame":{…},"exceptConnectionId","traceparent"}</c>: the frame is embedded
+    /// as JSON, not as a string. <c>traceparent</c> (W3C, or null when nothing is traced) is the
+    /// publishing span's, carried through the workflow so that every delivery joins its trace.
+    /// </summary>
     public static string WriteDetail(RoomEvent roomEvent)
     {
         var buffer = new ArrayBufferWriter<byte>(roomEvent.Frame.Length + 128);
@@ -36,6 +41,10 @@ public sealed class EventBridgeFanOut(EventBridgeClient client, IOptions<ChatOpt
             w.WriteRawValue(roomEvent.Frame.Span);
             if (roomEvent.ExceptConnectionId is null) w.WriteNull("exceptConnectionId");
             else w.WriteString("exceptConnectionId", roomEvent.ExceptConnectionId);
+            // Always present, so that the workflow's paths to it never fail.
+            if ((roomEvent.Trace == default ? TraceParent.OfCurrent() : TraceParent.Format(roomEvent.Trace)) is { } traceParent)
+                w.WriteString("traceparent", traceParent);
+            else w.WriteNull("traceparent");
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

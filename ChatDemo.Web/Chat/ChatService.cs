@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Chat;
@@ -17,27 +19,33 @@ public sealed class ChatService(
     MessageAppender appender,
     TimeProvider time,
     IOptions<ChatOptions> options,
+    ChatMetrics metrics,
     ILogger<ChatService> logger)
 {
     /// <summary>Records the connection and announces the user when it is their first in the room.</summary>
     public async Task ConnectAsync(ChatConnection connection, CancellationToken cancellationToken)
     {
+        using var span = ChatTelemetry.StartConnectionSpan("chat.connect", connection.ConnectionId, connection.Room);
         using (await roomLocks.EnterAsync(connection.Room, cancellationToken))
         {
             if (await store.AddConnectionAsync(connection, cancellationToken))
                 await PublishPresenceAsync(connection.Room, connection.User, online: true, cancellationToken);
         }
+        metrics.ConnectionsOpen.Add(1);
         ChatLog.Connected(logger, connection.ConnectionId, connection.Room, connection.User.Id);
     }
 
     /// <summary>Forgets the connection and announces the user's leaving when it was their last.</summary>
     public async Task DisconnectAsync(string connectionId, CancellationToken cancellationToken)
     {
+        using var span = ChatTelemetry.StartConnectionSpan("chat.disconnect", connectionId, room: null);
         var connection = await store.GetConnectionAsync(connectionId, cancellationToken);
         if (connection is null) return;
+        span?.SetTag(ChatTelemetry.Attributes.Room, connection.Room);
         using (await roomLocks.EnterAsync(connection.Room, cancellationToken))
         {
             var removed = await store.RemoveConnectionAsync(connectionId, cancellationToken);
+            if (removed is not null) metrics.ConnectionsOpen.Add(-1);
             if (removed is { WasLastOfUser: true })
                 await PublishPresenceAsync(removed.Connection.Room, removed.Connection.User, online: false, cancellationToken);
         }
@@ -47,7 +55,9 @@ public sealed class ChatService(
     /// <summary>Handles one client frame; answers go to the sender, room events to the room.</summary>
     public async Task<FrameOutcome> HandleFrameAsync(ChatClient client, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        switch (ClientFrame.Parse(frame.Span))
+        var parsed = ClientFrame.Parse(frame.Span);
+        using var span = ChatTelemetry.StartFrameSpan(FrameType(parsed), client.ConnectionId, client.Room);
+        switch (parsed)
         {
             case ClientFrame.SendMessage send:
                 if (await OverRateAsync(client, send.ClientMessageId, cancellationToken) is { } sendRefused) return sendRefused;
@@ -71,6 +81,8 @@ public sealed class ChatService(
                 break;
 
             case ClientFrame.Rejected rejected:
+                metrics.FramesRefused.Add(1, new KeyValuePair<string, object?>(ChatMetrics.Tags.Reason, rejected.Code));
+                span?.SetTag(ChatTelemetry.Attributes.Outcome, rejected.Code);
                 ChatLog.FrameRejected(logger, client.ConnectionId, rejected.Code);
                 await ReplyAsync(client, ServerFrames.Error(rejected.Code, rejected.Message, rejected.ClientMessageId), cancellationToken);
                 break;
@@ -82,6 +94,8 @@ public sealed class ChatService(
     private async Task<FrameOutcome?> OverRateAsync(ChatClient client, string? clientMessageId, CancellationToken cancellationToken)
     {
         if (client.RateLimit is not { } limit || limit.TryAcquire()) return null;
+        metrics.RateLimited.Add(1);
+        Activity.Current?.SetTag(ChatTelemetry.Attributes.Outcome, ErrorCodes.RateLimited);
         var limits = options.Value.Limits;
         await ReplyAsync(client, ServerFrames.Error(ErrorCodes.RateLimited,
             $"too many messages: at most {limits.SendBurst} at once, then {limits.SendPerSecond} a second; this one was not stored",
@@ -128,12 +142,14 @@ public sealed class ChatService(
         }
         catch (Exception e)
         {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, "storing the message failed");
             ChatLog.SendFailed(logger, e, client.ConnectionId, client.Room);
             await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
                 "the message could not be stored; send it again with the same clientMessageId", send.ClientMessageId), cancellationToken);
             return;
         }
 
+        Activity.Current?.SetTag(ChatTelemetry.Attributes.Seq, result.Message.Seq);
         if (result.Duplicate) ChatLog.DuplicateSend(logger, client.ConnectionId, client.Room, result.Message.Seq);
         await ReplyAsync(client, ServerFrames.Ack(result.Message, result.Duplicate), cancellationToken);
     }
@@ -186,6 +202,15 @@ public sealed class ChatService(
             ChatLog.ChangePublishFailed(logger, e, next.Room, next.Seq, next.Version);
         }
     }
+
+    private static string FrameType(ClientFrame frame) => frame switch
+    {
+        ClientFrame.SendMessage => "sendMessage",
+        ClientFrame.ChangeMessage change => change.Change.Action,
+        ClientFrame.Typing => "typing",
+        ClientFrame.Ping => "ping",
+        _ => "refused",
+    };
 
     private ValueTask PublishPresenceAsync(string room, ChatUser user, bool online, CancellationToken cancellationToken) =>
         fanOut.PublishAsync(

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ChatDemo.Web.Chat;
 
 /// <summary>
@@ -35,4 +37,14 @@ public enum RoomEventKind
 /// <param name="Kind">Message, presence, typing or a message's update.</param>
 /// <param name="Frame">The UTF-8 JSON frame.</param>
 /// <param name="ExceptConnectionId">A connection that must not receive it (the typist).</param>
-public sealed record RoomEvent(string Room, RoomEventKind Kind, ReadOnlyMemory<byte> Frame, string? ExceptConnectionId = null);
+/// <param name="Trace">The span that published it: each delivery's span continues its trace.</param>
+/// <param name="Seq">A message's sequence number (0 for other events), for delivery spans.</param>
+/// <param name="AcceptedAt">When a message was accepted, for the delivery latency; null for other events.</param>
+public sealed record RoomEvent(
+    string Room,
+    RoomEventKind Kind,
+    ReadOnlyMemory<byte> Frame,
+    string? ExceptConnectionId = null,
+    ActivityContext Trace = default,
+    long Seq = 0,
+    DateTimeOffset? AcceptedAt = null);

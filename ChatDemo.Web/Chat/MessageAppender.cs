@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ChatDemo.Web.Telemetry;
 
 namespace ChatDemo.Web.Chat;
 
@@ -9,8 +11,9 @@ namespace ChatDemo.Web.Chat;
 /// lock and drains: every message that arrived meanwhile goes into one store call (one SQLite
 /// transaction), is published in order, and each sender gets its own result. A message never
 /// waits for a batch to fill: at low rates a batch is one message.
+/// Each message's fan-out continues its own sender's trace, whichever sender's drain publishes it.
 /// </summary>
-public sealed class MessageAppender(IMessageStore store, IRoomFanOut fanOut, RoomLocks roomLocks, ILogger<MessageAppender> logger)
+public sealed class MessageAppender(IMessageStore store, IRoomFanOut fanOut, RoomLocks roomLocks, ChatMetrics metrics, ILogger<MessageAppender> logger)
 {
     // Bounds one transaction (and how long the room lock is held for one batch).
     private const int MaxBatch = 128;
@@ -95,12 +98,19 @@ public sealed class MessageAppender(IMessageStore store, IRoomFanOut fanOut, Roo
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i].Duplicate) continue;
+            metrics.MessagesAccepted.Add(1);
+            var message = results[i].Message;
+            using var span = ChatTelemetry.StartContinuation("chat.fanout.publish", ActivityKind.Producer, batch[i].Trace, room, message.Seq);
             try
             {
-                await fanOut.PublishAsync(new RoomEvent(room, RoomEventKind.Message, ServerFrames.Message(results[i].Message)), CancellationToken.None);
+                await fanOut.PublishAsync(
+                    new RoomEvent(room, RoomEventKind.Message, ServerFrames.Message(message),
+                        Trace: span?.Context ?? batch[i].Trace, Seq: message.Seq, AcceptedAt: message.SentAt),
+                    CancellationToken.None);
             }
             catch (Exception e)
             {
+                span?.SetStatus(ActivityStatusCode.Error, "fan-out failed");
                 // The message is durable: the sender still gets its ack, and the room's clients
                 // fetch it from history when the next message shows them the gap (protocol.md 5).
                 // Answering an error here would make the resend a silent duplicate instead.
@@ -113,6 +123,9 @@ public sealed class MessageAppender(IMessageStore store, IRoomFanOut fanOut, Roo
     private sealed class Pending(NewMessage message)
     {
         public NewMessage Message { get; } = message;
+
+        /// <summary>The sender's span (its frame), which the message's fan-out continues.</summary>
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
 
         // Asynchronous continuations: the drain must not run each sender's ack on its own thread.
         public TaskCompletionSource<AppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatDemo.Web.Http;
 using ChatDemo.Web.Lambda;
+using ChatDemo.Web.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatDemo.Web.Delivery;
@@ -20,7 +21,7 @@ public static class DeliveryApi
     }
 
     private static async Task<Results<Ok<DeliveryReport>, ProblemHttpResult, NotFound>> DeliverAsync(
-        HttpContext context, BatchDelivery delivery, CancellationToken cancellationToken)
+        HttpContext context, BatchDelivery delivery, ChatMetrics metrics, CancellationToken cancellationToken)
     {
         if (context.Features.Get<IDirectInvocationFeature>() is null) return TypedResults.NotFound();
 
@@ -33,9 +34,14 @@ public static class DeliveryApi
         }
         catch (JsonException e)
         {
+            metrics.DeliveryBatchFailures.Add(1);
             return Problems.BadRequest($"The delivery payload is not JSON: {e.Message}");
         }
-        if (batch is null) return Problems.BadRequest($"The delivery payload is not valid: {error}.");
+        if (batch is null)
+        {
+            metrics.DeliveryBatchFailures.Add(1);
+            return Problems.BadRequest($"The delivery payload is not valid: {error}.");
+        }
 
         return TypedResults.Ok(await delivery.DeliverAsync(batch, cancellationToken));
     }

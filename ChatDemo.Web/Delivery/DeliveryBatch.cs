@@ -6,13 +6,23 @@ namespace ChatDemo.Web.Delivery;
 
 /// <summary>
 /// The workflow's direct-invocation payload (docs/aws-events.md):
-/// <c>{"chatDemo":"deliver","room","frame":{…},"exceptConnectionId":null|"…","connectionIds":["…"]}</c>.
+/// <c>{"chatDemo":"deliver","room","frame":{…},"exceptConnectionId":null|"…","traceparent":null|"…","connectionIds":["…"]}</c>.
 /// </summary>
 /// <param name="Room">The room the frame belongs to (for logs).</param>
 /// <param name="Frame">The frame as UTF-8 JSON, serialized once for the whole batch.</param>
 /// <param name="ExceptConnectionId">A connection that must not receive it (the typist).</param>
 /// <param name="ConnectionIds">The batch: one page of the room's connections.</param>
-public sealed record DeliveryBatch(string Room, ReadOnlyMemory<byte> Frame, string? ExceptConnectionId, IReadOnlyList<string> ConnectionIds)
+/// <param name="TraceParent">The W3C trace context of the span that published the event; null when none was recorded.</param>
+/// <param name="Seq">The message's <c>seq</c> when the frame is a <c>message</c>; 0 otherwise.</param>
+/// <param name="SentAt">The message's <c>sentAt</c> when the frame is a <c>message</c>: the delivery latency is measured from it.</param>
+public sealed record DeliveryBatch(
+    string Room,
+    ReadOnlyMemory<byte> Frame,
+    string? ExceptConnectionId,
+    IReadOnlyList<string> ConnectionIds,
+    string? TraceParent = null,
+    long Seq = 0,
+    DateTimeOffset? SentAt = null)
 {
     /// <summary>The batch, or the reason the payload is not one.</summary>
     public static DeliveryBatch? TryParse(JsonElement payload, out string error)
@@ -35,6 +45,14 @@ public sealed record DeliveryBatch(string Room, ReadOnlyMemory<byte> Frame, stri
             else if (exceptValue.ValueKind != JsonValueKind.Null) return Fail("exceptConnectionId must be a string or null", out error);
         }
 
+        string? traceParent = null;
+        if (payload.TryGetProperty("traceparent", out var traceValue))
+        {
+            // Optional and never fatal: a malformed one only means the delivery starts a new trace.
+            if (traceValue.ValueKind == JsonValueKind.String) traceParent = traceValue.GetString();
+            else if (traceValue.ValueKind != JsonValueKind.Null) return Fail("traceparent must be a string or null", out error);
+        }
+
         if (!payload.TryGetProperty("connectionIds", out var ids) || ids.ValueKind != JsonValueKind.Array)
             return Fail("connectionIds must be an array of connection ids", out error);
         var connectionIds = new List<string>(ids.GetArrayLength());
@@ -45,7 +63,11 @@ public sealed record DeliveryBatch(string Room, ReadOnlyMemory<byte> Frame, stri
             connectionIds.Add(id.GetString()!);
         }
 
-        return new DeliveryBatch(room.GetString()!, Encoding.UTF8.GetBytes(frame.GetRawText()), except, connectionIds);
+        var isMessage = frame.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "message";
+        var seq = isMessage && frame.TryGetProperty("seq", out var seqValue) && seqValue.TryGetInt64(out var s) ? s : 0;
+        DateTimeOffset? sentAt = isMessage && frame.TryGetProperty("sentAt", out var sentValue) && sentValue.ValueKind == JsonValueKind.String
+            && sentValue.TryGetDateTimeOffset(out var sent) ? sent : null;
+        return new DeliveryBatch(room.GetString()!, Encoding.UTF8.GetBytes(frame.GetRawText()), except, connectionIds, traceParent, seq, sentAt);
     }
 
     private static DeliveryBatch? Fail(string message, out string error)

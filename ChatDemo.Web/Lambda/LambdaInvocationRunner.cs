@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using ChatDemo.Web.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -8,9 +10,15 @@ namespace ChatDemo.Web.Lambda;
 /// <summary>
 /// Runs one invocation: event → request → the app's pipeline → response in the event's shape →
 /// the Runtime API. Each invocation gets its own feature collection and so its own HttpContext
-/// and DI scope (<c>RequestServices</c>), disposed before the next one starts.
+/// and DI scope (<c>RequestServices</c>), disposed before the next one starts. Each is a span
+/// continuing the X-Ray trace Lambda names (<c>Lambda-Runtime-Trace-Id</c>), and the
+/// <see cref="ILambdaInvocationObserver"/>s run after it ends and before its result is posted.
 /// </summary>
-internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimeProvider time, ILogger<LambdaInvocationRunner> logger)
+internal sealed class LambdaInvocationRunner(
+    LambdaRuntimeClient runtime,
+    TimeProvider time,
+    IEnumerable<ILambdaInvocationObserver> observers,
+    ILogger<LambdaInvocationRunner> logger)
 {
     /// <summary>Where the Lambda runtime puts the X-Ray trace id for SDKs to find.</summary>
     public const string TraceIdVariable = "_X_AMZN_TRACE_ID";
@@ -22,6 +30,40 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
         where TContext : notnull
     {
         Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
+        Func<Task> postResult;
+        using (StartInvocationSpan(invocation))
+        {
+            postResult = await HandleAsync(application, invocation);
+        }
+        foreach (var observer in observers)
+        {
+            try
+            {
+                observer.BeforeResult(invocation);
+            }
+            catch (Exception e)
+            {
+                // Telemetry must never cost the invocation its answer.
+                LambdaLog.ObserverFailed(logger, e, invocation.RequestId);
+            }
+        }
+        await postResult();
+    }
+
+    private static Activity? StartInvocationSpan(LambdaInvocation invocation)
+    {
+        var parent = XRayTraceHeader.Parse(invocation.TraceId)?.ToActivityContext();
+        var span = parent is { } xray
+            ? ChatTelemetry.ActivitySource.StartActivity("lambda invocation", ActivityKind.Server, xray)
+            : ChatTelemetry.ActivitySource.StartActivity("lambda invocation", ActivityKind.Server);
+        span?.SetTag("faas.invocation_id", invocation.RequestId);
+        return span;
+    }
+
+    /// <summary>Runs the invocation; returns how to post its result, which is done once observers ran.</summary>
+    private async Task<Func<Task>> HandleAsync<TContext>(IHttpApplication<TContext> application, LambdaInvocation invocation)
+        where TContext : notnull
+    {
         var id = invocation.RequestId;
 
         LambdaRequest request;
@@ -32,15 +74,13 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
         catch (LambdaEventException e)
         {
             LambdaLog.EventRefused(logger, id, e.ErrorType, e.Message);
-            await runtime.PostErrorAsync(id, e.ErrorType, e.Message, CancellationToken.None);
-            return;
+            return () => runtime.PostErrorAsync(id, e.ErrorType, e.Message, CancellationToken.None);
         }
 
         if (request.TargetsInternalRoute)
         {
             LambdaLog.InternalPathRefused(logger, id, request.Shape, request.PathBase.Add(request.Path).Value ?? "/");
-            await runtime.PostResponseAsync(id, NotFound(request.Shape), CancellationToken.None);
-            return;
+            return () => runtime.PostResponseAsync(id, NotFound(request.Shape), CancellationToken.None);
         }
 
         var response = await ProcessAsync(application, invocation, request);
@@ -49,19 +89,17 @@ internal sealed class LambdaInvocationRunner(LambdaRuntimeClient runtime, TimePr
         {
             var size = payload?.Length ?? response.BodyLength;
             LambdaLog.ResponseTooLarge(logger, id, size, LambdaResponses.MaxPayloadBytes);
-            await runtime.PostErrorAsync(id, ResponseTooLargeError,
+            return () => runtime.PostErrorAsync(id, ResponseTooLargeError,
                 $"The response ({size} bytes or more) is over Lambda's {LambdaResponses.MaxPayloadBytes}-byte response limit.", CancellationToken.None);
-            return;
         }
         if (request.Shape == LambdaEventShape.DirectInvocation && response.StatusCode is < 200 or > 299)
         {
             // An error lets the workflow's Retry see the failure; a 2xx result would hide it.
             LambdaLog.DirectInvocationFailed(logger, id, response.StatusCode);
-            await runtime.PostErrorAsync(id, DirectInvocationFailedError,
-                $"The delivery endpoint answered {response.StatusCode}: {Encoding.UTF8.GetString(response.BodyBytes.Span)}", CancellationToken.None);
-            return;
+            var message = $"The delivery endpoint answered {response.StatusCode}: {Encoding.UTF8.GetString(response.BodyBytes.Span)}";
+            return () => runtime.PostErrorAsync(id, DirectInvocationFailedError, message, CancellationToken.None);
         }
-        await runtime.PostResponseAsync(id, payload, CancellationToken.None);
+        return () => runtime.PostResponseAsync(id, payload, CancellationToken.None);
     }
 
     private async Task<LambdaResponseFeature> ProcessAsync<TContext>(

@@ -28,4 +28,7 @@ internal static partial class LambdaLog
 
     [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "Invocation {RequestId}: an OnCompleted callback failed")]
     public static partial void OnCompletedFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "Invocation {RequestId}: an invocation observer failed; the result is posted all the same")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string requestId);
 }

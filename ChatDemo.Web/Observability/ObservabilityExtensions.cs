@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Observability.EmbeddedMetrics;
 using ChatDemo.Web.Telemetry;
 using OpenTelemetry.Metrics;
@@ -36,6 +37,8 @@ public static class ObservabilityExtensions
             var service = builder.Configuration["AWS_LAMBDA_FUNCTION_NAME"] is { Length: > 0 } function ? function : ChatTelemetry.Name;
             builder.Services.AddSingleton(services => new EmbeddedMetricsCollector(
                 services.GetRequiredService<ChatMetrics>(), services.GetRequiredService<TimeProvider>(), service));
+            builder.Services.AddSingleton(new EmbeddedMetricsOutput(Console.Out));
+            builder.Services.AddSingleton<ILambdaInvocationObserver, InvocationTelemetryFlush>();
         }
         if (!options.Enabled) return builder;
 

@@ -103,7 +103,7 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
                 foreach (var member in _members)
                 {
                     // Enqueueing never waits: a member whose queue is full is dropped, not waited on.
-                    if (member.ConnectionId != roomEvent.ExceptConnectionId && member.EnqueueDeferringWake(roomEvent.Frame))
+                    if (member.ConnectionId != roomEvent.ExceptConnectionId && member.EnqueueDeferringWake(roomEvent))
                         (toWake ??= ArrayPool<WebSocketClient>.Shared.Rent(_members.Count))[count++] = member;
                 }
             }

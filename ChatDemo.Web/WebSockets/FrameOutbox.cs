@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.WebSockets;
 
@@ -17,7 +18,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
     // After a burst the queue's array keeps its size; above this it is trimmed once drained.
     private const int KeptCapacity = 16;
 
-    private readonly Queue<ReadOnlyMemory<byte>> _frames = new();
+    private readonly Queue<OutboundFrame> _frames = new();
     private ManualResetValueTaskSourceCore<bool> _signal;
     private bool _wakeResult;
     private int _highWater;
@@ -25,7 +26,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
     private bool _completed;
 
     /// <summary>Queues a frame; false once <see cref="Complete"/> was called.</summary>
-    public bool TryWrite(ReadOnlyMemory<byte> frame)
+    public bool TryWrite(OutboundFrame frame)
     {
         if (!TryWrite(frame, out var wake)) return false;
         if (wake) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -37,7 +38,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
     /// call <see cref="WakeReader"/>. A room event wakes its members' readers in a few batches
     /// rather than one thread-pool work item each.
     /// </summary>
-    public bool TryWrite(ReadOnlyMemory<byte> frame, out bool wake)
+    public bool TryWrite(OutboundFrame frame, out bool wake)
     {
         lock (_frames)
         {
@@ -53,7 +54,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Runs the reader woken by <see cref="TryWrite(ReadOnlyMemory{byte}, out bool)"/> on this thread, up to its next wait.</summary>
+    /// <summary>Runs the reader woken by <see cref="TryWrite(OutboundFrame, out bool)"/> on this thread, up to its next wait.</summary>
     public void WakeReader() => _signal.SetResult(_wakeResult);
 
     /// <summary>No more frames: the reader gets those already queued, then false.</summary>
@@ -71,7 +72,7 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
     }
 
     /// <summary>Takes the next frame; <paramref name="more"/> says whether others are queued behind it.</summary>
-    public bool TryRead(out ReadOnlyMemory<byte> frame, out bool more)
+    public bool TryRead(out OutboundFrame frame, out bool more)
     {
         lock (_frames)
         {
@@ -108,4 +109,12 @@ internal sealed class FrameOutbox : IValueTaskSource<bool>, IThreadPoolWorkItem
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _signal.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>A frame to send, and the room event it belongs to (null for replies): its delivery is measured and traced.</summary>
+internal readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, RoomEvent? Event = null)
+{
+    public static implicit operator OutboundFrame(ReadOnlyMemory<byte> bytes) => new(bytes);
+
+    public static implicit operator OutboundFrame(byte[] bytes) => new(bytes);
 }

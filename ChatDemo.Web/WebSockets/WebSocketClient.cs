@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Telemetry;
 
 namespace ChatDemo.Web.WebSockets;
 
@@ -24,6 +26,8 @@ public sealed class WebSocketClient
 
     private readonly FrameOutbox _outbox = new();
     private readonly ConnectionLimitOptions _limits;
+    private readonly ChatMetrics _metrics;
+    private readonly TimeProvider _time;
     private int _queuedFrames;
     private long _queuedBytes;
     private WebSocketCloseStatus? _closeStatus;
@@ -34,10 +38,12 @@ public sealed class WebSocketClient
     private int _dropped;
     private bool _deadlinePassed;
 
-    public WebSocketClient(ChatClient client, ConnectionLimitOptions limits)
+    public WebSocketClient(ChatClient client, ConnectionLimitOptions limits, ChatMetrics metrics, TimeProvider time)
     {
         Client = client;
         _limits = limits;
+        _metrics = metrics;
+        _time = time;
     }
 
     public ChatClient Client { get; }
@@ -53,8 +59,8 @@ public sealed class WebSocketClient
     /// Queues a frame and, when its send loop was waiting, returns true instead of waking it: the
     /// caller then calls <see cref="WakeSendLoop"/>, which runs the send on the caller's thread.
     /// </summary>
-    internal bool EnqueueDeferringWake(ReadOnlyMemory<byte> frame) =>
-        HasRoomFor(frame) && _outbox.TryWrite(frame, out var wake) && wake;
+    internal bool EnqueueDeferringWake(RoomEvent roomEvent) =>
+        HasRoomFor(roomEvent.Frame) && _outbox.TryWrite(new OutboundFrame(roomEvent.Frame, roomEvent), out var wake) && wake;
 
     internal void WakeSendLoop() => _outbox.WakeReader();
 
@@ -64,6 +70,7 @@ public sealed class WebSocketClient
         var frames = Interlocked.Increment(ref _queuedFrames);
         var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
         if (frames <= _limits.SendQueueFrames && bytes <= _limits.SendQueueBytes) return true;
+        if (_closeStatus is null) _metrics.SlowConsumersDropped.Add(1);
         Drop(WebSocketCloseStatus.PolicyViolation, "send queue full: the client is not reading");
         return false;
     }
@@ -161,6 +168,9 @@ public sealed class WebSocketClient
         CancellationToken requestAborted)
     {
         var maxFrame = _limits.MaxFrameBytes;
+        // Each frame starts its own trace: under the upgrade request's span, which lasts as long as
+        // the connection, a busy connection's messages would all be one endless trace.
+        Activity.Current = null;
         while (true)
         {
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
@@ -237,8 +247,9 @@ public sealed class WebSocketClient
             // A drop completes the outbox and sets _dropped: queued frames are discarded.
             while (await _outbox.WaitToReadAsync() && Volatile.Read(ref _dropped) == 0)
             {
-                while (_outbox.TryRead(out var frame, out var more))
+                while (_outbox.TryRead(out var outbound, out var more))
                 {
+                    var frame = outbound.Bytes;
                     Interlocked.Decrement(ref _queuedFrames);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                     // Marked before the drop flag is read, so that a drop either stops this send
@@ -247,8 +258,10 @@ public sealed class WebSocketClient
                     if (Volatile.Read(ref _dropped) == 1) break;
                     // A backlog leaves in writes of up to MaxCoalescedBytes; the last frame releases them.
                     if (coalescing is not null) coalescing.Holding = more && coalescing.HeldBytes + frame.Length < MaxCoalescedBytes;
+                    using var span = DeliverySpan(outbound.Event);
                     await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                     Volatile.Write(ref _sending, 0);
+                    if (outbound.Event is { Kind: RoomEventKind.Message } delivered) MeasureDelivery(delivered);
                 }
             }
         }
@@ -258,6 +271,22 @@ public sealed class WebSocketClient
         }
         if (coalescing is not null) coalescing.Holding = false; // the close frame takes anything still held with it
         await SendCloseAsync(socket);
+    }
+
+    /// <summary>A message's write to this socket, in the trace of the frame that sent it (only when that trace is recorded).</summary>
+    private Activity? DeliverySpan(RoomEvent? roomEvent)
+    {
+        if (roomEvent is not { Kind: RoomEventKind.Message } || (roomEvent.Trace.TraceFlags & ActivityTraceFlags.Recorded) == 0) return null;
+        var span = ChatTelemetry.StartContinuation("chat.deliver", ActivityKind.Producer, roomEvent.Trace, roomEvent.Room, roomEvent.Seq);
+        span?.SetTag(ChatTelemetry.Attributes.ConnectionId, ConnectionId);
+        return span;
+    }
+
+    private void MeasureDelivery(RoomEvent message)
+    {
+        _metrics.Deliveries.Add(1);
+        if (message.AcceptedAt is { } acceptedAt)
+            _metrics.DeliveryLatency.Record((_time.GetUtcNow() - acceptedAt).TotalMilliseconds);
     }
 
     private async Task SendCloseAsync(WebSocket socket)

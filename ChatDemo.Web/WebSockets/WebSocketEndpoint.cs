@@ -3,6 +3,7 @@ using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Http;
 using ChatDemo.Web.Sessions;
+using ChatDemo.Web.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,7 @@ public static class WebSocketEndpoint
         IOptions<ChatOptions> options,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
+        ChatMetrics metrics,
         ILogger<WebSocketClient> logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -46,7 +48,7 @@ public static class WebSocketEndpoint
 
         var connection = new ChatConnection(Ids.NewConnectionId(), room, user, ChatTime.Truncate(time.GetUtcNow()));
         using var rateLimit = new SendRateLimit(limits, time);
-        var client = new WebSocketClient(new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit), limits);
+        var client = new WebSocketClient(new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit), limits, metrics, time);
 
         // Registered and announced before the upgrade completes: every room event from the moment
         // the client sees the socket open reaches it, so history fetched after that leaves no gap.
