@@ -172,6 +172,7 @@ public sealed class DeliveryEndpointTests
         { """{"chatDemo":"deliver","frame":{},"connectionIds":["a="]}""", "room" },
         { """{"chatDemo":"deliver","room":"lobby","frame":"{}","connectionIds":["a="]}""", "frame" },
         { """{"chatDemo":"deliver","room":"lobby","frame":{},"exceptConnectionId":5,"connectionIds":["a="]}""", "exceptConnectionId" },
+        { """{"chatDemo":"deliver","room":"lobby","frame":{},"traceparent":{},"connectionIds":["a="]}""", "traceparent" },
         { """{"chatDemo":"deliver","room":"lobby","frame":{}}""", "connectionIds" },
         { """{"chatDemo":"deliver","room":"lobby","frame":{},"connectionIds":["a=",3]}""", "connectionIds" },
         { """{"chatDemo":"deliver","room":"lobby","frame":{},"connectionIds":[""]}""", "connectionIds" },

@@ -54,7 +54,12 @@ public sealed class KestrelTelemetryTests
         });
         Assert.Equal(3, deliveries.Select(d => d.GetTagItem(ChatTelemetry.Attributes.ConnectionId)).Distinct().Count());
 
-        // Rooms and sequence numbers only: no span of the app carries a token or a text.
+        // Rooms and sequence numbers only: no span carries a token or a text, the upgrade
+        // requests' included (their query strings held the tokens), which end with the sockets.
+        foreach (var socket in new[] { aliceSocket, bobSocket, carolSocket }) await socket.CloseAsync();
+        bool IsUpgrade(Activity a) => Equals(a.GetTagItem("url.path"), "/ws") && Equals(a.GetTagItem("server.port"), app.BaseUri.Port);
+        var upgrades = (await spans.WaitForAsync(s => s.Count(IsUpgrade) >= 3, "the three upgrade requests")).Where(IsUpgrade).ToList();
+        Assert.All(upgrades, a => Assert.Contains("token=", $"{a.GetTagItem("url.query")}"));
         var everyValue = spans.Snapshot().SelectMany(a => a.TagObjects.Select(t => $"{t.Value}")).Concat(spans.Snapshot().Select(a => a.DisplayName)).ToList();
         Assert.DoesNotContain(everyValue, v => v.Contains(text, StringComparison.Ordinal) || v.Contains(alice.Token, StringComparison.Ordinal));
     }
@@ -114,6 +119,7 @@ public sealed class KestrelTelemetryTests
     {
         var console = new FormattedConsoleLogs();
         var captured = new CapturedLogs();
+        var spans = new RecordedSpans();
         await using var app = await ChatApp.StartAsync(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Trace",
@@ -124,6 +130,7 @@ public sealed class KestrelTelemetryTests
             web.ConfigureTestServices(services =>
             {
                 console.AddTo(services);
+                spans.AddTo(services);
                 services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(captured);
             });
         });

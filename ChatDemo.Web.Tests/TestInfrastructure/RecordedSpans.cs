@@ -13,9 +13,9 @@ public sealed class RecordedSpans : ICollection<Activity>
 {
     private readonly List<Activity> _spans = [];
 
-    /// <summary>Adds the in-memory exporter to the app's tracing.</summary>
+    /// <summary>Adds the in-memory exporter to the app's tracing, and records every span as a collector's presence would.</summary>
     public void AddTo(IServiceCollection services) =>
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(this));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(this));
 
     public IReadOnlyList<Activity> Snapshot()
     {

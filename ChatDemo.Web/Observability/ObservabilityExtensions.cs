@@ -47,7 +47,10 @@ public static class ObservabilityExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(ChatTelemetry.Name).AddAspNetCoreInstrumentation();
+                // Spans that go nowhere are not recorded: a room of 1,000 would cost 1,000 delivery
+                // spans a message. With a collector, the standard OTEL_TRACES_SAMPLER decides.
                 if (options.Otlp) tracing.AddOtlpExporter();
+                else tracing.SetSampler(new AlwaysOffSampler());
             })
             .WithMetrics(metrics =>
             {

@@ -31,6 +31,12 @@ public static class BenchRunner
         var memoryOnly = args.Contains("--memory-only");
         ServerLauncher.ChatDemoDllOverride = Option(args, "--chatdemo-dll");
         ServerLauncher.BaselineDll = Option(args, "--baseline-dll");
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] != "--chatdemo-setting") continue;
+            var (key, value) = args[i + 1].Split('=', 2) is [var k, var v] ? (k, v) : throw new ArgumentException($"--chatdemo-setting takes KEY=VALUE, not {args[i + 1]}");
+            ServerLauncher.ChatDemoSettings[key] = value;
+        }
         var outDir = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), settings.Mode == "full" ? "docs/benchmarks" : "artifacts/bench");
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>

@@ -23,6 +23,9 @@ public static class ServerLauncher
     /// </summary>
     public static string? BaselineDll { get; set; }
 
+    /// <summary>Extra settings for ChatDemo (<c>--chatdemo-setting Chat__Telemetry__Enabled=false</c>), e.g. to compare a feature on and off.</summary>
+    public static Dictionary<string, string> ChatDemoSettings { get; } = new(StringComparer.Ordinal);
+
     public static async Task<(ServerProcess Server, IBenchTarget Target)> StartAsync(string name, CancellationToken cancellationToken)
     {
         var port = ServerProcess.FreePort();
@@ -47,6 +50,7 @@ public static class ServerLauncher
                 env["Chat__RateLimits__SessionsPerMinute"] = "100000";
                 env["Chat__RateLimits__ApiBurst"] = "100000";
                 env["Chat__RateLimits__ApiPerMinute"] = "100000";
+                foreach (var (key, value) in ChatDemoSettings) env[key] = value;
                 var server = await ServerProcess.StartAsync("dotnet", [dll], env, port, Path.GetDirectoryName(dll)!,
                     () => data.Delete(recursive: true), cancellationToken);
                 return (server, new ChatDemoTarget(server.BaseUri, Room, name));
