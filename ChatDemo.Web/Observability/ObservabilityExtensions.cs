@@ -42,7 +42,7 @@ public static class ObservabilityExtensions
         }
         if (!options.Enabled) return builder;
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing =>
             {
@@ -51,23 +51,25 @@ public static class ObservabilityExtensions
                 // spans a message. With a collector, the standard OTEL_TRACES_SAMPLER decides.
                 if (options.Otlp) tracing.AddOtlpExporter();
                 else tracing.SetSampler(new AlwaysOffSampler());
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(ChatTelemetry.Name);
-                // The SDK subscribes by meter name, process-wide; a second app in the same process
-                // (the tests run many) would have its measurements exported here too. Only the
-                // meter this app's own factory made is kept.
-                ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
-                {
-                    var own = services.GetRequiredService<IMeterFactory>();
-                    builder.AddView(instrument => instrument.Meter.Name == ChatTelemetry.Name && !ReferenceEquals(instrument.Meter.Scope, own)
-                        ? MetricStreamConfiguration.Drop
-                        : null);
-                });
-                if (options.Otlp) metrics.AddOtlpExporter();
-                if (options.Prometheus) metrics.AddPrometheusExporter();
             });
+        // Aggregating measurements nobody reads would cost every delivery its bookkeeping.
+        if (!options.Otlp && !options.Prometheus) return builder;
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(ChatTelemetry.Name);
+            // The SDK subscribes by meter name, process-wide; a second app in the same process
+            // (the tests run many) would have its measurements exported here too. Only the
+            // meter this app's own factory made is kept.
+            ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
+            {
+                var own = services.GetRequiredService<IMeterFactory>();
+                builder.AddView(instrument => instrument.Meter.Name == ChatTelemetry.Name && !ReferenceEquals(instrument.Meter.Scope, own)
+                    ? MetricStreamConfiguration.Drop
+                    : null);
+            });
+            if (options.Otlp) metrics.AddOtlpExporter();
+            if (options.Prometheus) metrics.AddPrometheusExporter();
+        });
         return builder;
     }
 
