@@ -41,6 +41,14 @@ public sealed class IamPermissionsTests
         ("logs:PutLogEvents", """{"Fn::GetAtt":["ChatFunctionLogGroup","Arn"]}"""),
     ];
 
+    // Not a call of the code either: with active tracing Lambda sends the invocation's X-Ray
+    // segments, and X-Ray's write actions take no resource-level permissions.
+    private static readonly (string Action, string Resource)[] FunctionTracing =
+    [
+        ("xray:PutTraceSegments", "\"*\""),
+        ("xray:PutTelemetryRecords", "\"*\""),
+    ];
+
     private readonly CloudFormationTemplate _template = CloudFormationTemplate.Load(Repository.TemplatePath);
 
     [Fact]
@@ -51,7 +59,7 @@ public sealed class IamPermissionsTests
         // With a Role of its own, SAM attaches nothing else; Policies would be ignored or merged.
         Assert.Null(function["Policies"]);
 
-        Assert.Equal(Sorted([.. CallsTheCodeMakes, .. FunctionLogging]), Sorted(Grants("ChatFunctionRole")));
+        Assert.Equal(Sorted([.. CallsTheCodeMakes, .. FunctionLogging, .. FunctionTracing]), Sorted(Grants("ChatFunctionRole")));
     }
 
     [Fact]
@@ -69,6 +77,9 @@ public sealed class IamPermissionsTests
             ("dynamodb:Query", ByRoomIndexArn),
             ("lambda:InvokeFunction", """{"Fn::GetAtt":["ChatFunction","Arn"]}"""),
             .. logDelivery.Select(action => (action, "\"*\"")),
+            // Tracing: the execution's segments and the sampling rules (no resource-level permissions).
+            .. new[] { "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets" }
+                .Select(action => (action, "\"*\"")),
         ];
 
         Assert.Equal("""{"Fn::GetAtt":["MessageDistributionRole","Arn"]}""", _template.Properties("MessageDistribution")["Role"]!.ToJsonString());

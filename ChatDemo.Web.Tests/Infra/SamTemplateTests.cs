@@ -185,6 +185,17 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void TheFunctionAndTheWorkflowAreTracedActivelySoOneTraceCrossesThem()
+    {
+        Assert.Equal("Active", (string?)_template.Properties("ChatFunction")["Tracing"]);
+        Assert.Equal("true", _template.Properties("MessageDistribution")["Tracing"]!["Enabled"]!.ToJsonString().Trim('"'));
+        // The workflow passes the sender's trace context on to every delivery batch.
+        var workflow = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repository.WorkflowPath))!;
+        Assert.Equal("$.detail.traceparent", (string?)workflow["States"]!["ReadEvent"]!["Parameters"]!["event"]!["traceparent.$"]);
+        Assert.Equal("$.event.traceparent", (string?)workflow["States"]!["DeliverBatches"]!["ItemSelector"]!["traceparent.$"]);
+    }
+
+    [Fact]
     public void EveryRoomEventOnTheBusStartsTheExpressWorkflow()
     {
         var rule = _template.Properties("RoomEventRule");
