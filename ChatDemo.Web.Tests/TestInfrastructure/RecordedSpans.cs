@@ -13,9 +13,9 @@ public sealed class RecordedSpans : ICollection<Activity>
 {
     private readonly List<Activity> _spans = [];
 
-    /// <summary>Adds the in-memory exporter to the app's tracing, and records every span as a collector's presence would.</summary>
+    /// <summary>Adds the in-memory exporter to the app's tracing, recording every span and the host's request spans as with a collector.</summary>
     public void AddTo(IServiceCollection services) =>
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(this));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddAspNetCoreInstrumentation().AddInMemoryExporter(this));
 
     public IReadOnlyList<Activity> Snapshot()
     {

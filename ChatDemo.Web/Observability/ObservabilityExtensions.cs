@@ -46,10 +46,12 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(ChatTelemetry.Name).AddAspNetCoreInstrumentation();
+                tracing.AddSource(ChatTelemetry.Name);
                 // Spans that go nowhere are not recorded: a room of 1,000 would cost 1,000 delivery
-                // spans a message. With a collector, the standard OTEL_TRACES_SAMPLER decides.
-                if (options.Otlp) tracing.AddOtlpExporter();
+                // spans a message. With a collector, the standard OTEL_TRACES_SAMPLER decides. The
+                // host's request spans only then: listening to them makes the host give every
+                // request an Activity, which a WebSocket would keep for its whole life.
+                if (options.Otlp) tracing.AddAspNetCoreInstrumentation().AddOtlpExporter();
                 else tracing.SetSampler(new AlwaysOffSampler());
             });
         // Aggregating measurements nobody reads would cost every delivery its bookkeeping.
