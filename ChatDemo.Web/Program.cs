@@ -46,7 +46,6 @@ builder.Services.AddChatHealth();
 
 if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
 else builder.Services.AddSqliteStore();
-builder.Services.AddChatStoreTelemetry();
 
 if (mode.AwsFanOut) builder.Services.AddAwsFanOut(builder.Configuration).AddDelivery();
 else builder.Services.AddInProcessFanOut();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ChatDemo.Web.Tests.Observability;
 
@@ -91,7 +92,7 @@ public sealed class KestrelTelemetryTests
             await sockets[1].SendTextAsync("{ not json");
             var error = await sockets[1].WaitForAsync("error");
 
-            await ChatApp.WaitUntilAsync(() => Task.FromResult(deliveries.GetMeasurementSnapshot().Sum(m => m.Value) == messages * receivers),
+            await Poll.WaitUntilAsync(() => Task.FromResult(deliveries.GetMeasurementSnapshot().Sum(m => m.Value) == messages * receivers),
                 $"{messages * receivers} deliveries counted");
             Assert.Equal(messages, accepted.GetMeasurementSnapshot().Sum(m => m.Value));
             Assert.Equal(messages * receivers, latency.GetMeasurementSnapshot().Count);
@@ -118,7 +119,7 @@ public sealed class KestrelTelemetryTests
     public async Task No_log_line_carries_a_token_or_a_message_text_and_production_lines_are_JSON_with_trace_ids()
     {
         var console = new FormattedConsoleLogs();
-        var captured = new CapturedLogs();
+        var captured = new FakeLogCollector();
         var spans = new RecordedSpans();
         await using var app = await ChatApp.StartAsync(new Dictionary<string, string?>
         {
@@ -131,7 +132,7 @@ public sealed class KestrelTelemetryTests
             {
                 console.AddTo(services);
                 spans.AddTo(services);
-                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(captured);
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new FakeLoggerProvider(captured));
             });
         });
         var text = $"private words {Guid.NewGuid():N}";
@@ -147,9 +148,9 @@ public sealed class KestrelTelemetryTests
         var forged = alice.Token[..^4] + "AAAA";
         Assert.Equal(401, (int)(await app.SendUpgradeRequestAsync("lobby", forged)).StatusCode);
         await aliceSocket.CloseAsync();
-        await ChatApp.WaitUntilAsync(() => Task.FromResult(captured.Lines.Any(l => l.Contains("left room"))), "the disconnect logged");
+        await Poll.WaitUntilAsync(() => Task.FromResult(captured.GetSnapshot().Select(r => r.Everything()).Any(l => l.Contains("left room"))), "the disconnect logged");
 
-        var lines = console.Lines.Concat(captured.Lines).ToList();
+        var lines = console.Lines.Concat(captured.GetSnapshot().Select(r => r.Everything())).ToList();
         Assert.Contains(lines, l => l.Contains("joined room"));
         Assert.Contains(lines, l => l.Contains("answered as duplicate"));
         foreach (var secret in new[] { text, alice.Token, forged, alice.Token.Split('.')[^1] })

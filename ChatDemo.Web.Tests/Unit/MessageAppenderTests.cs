@@ -1,4 +1,3 @@
-using ChatDemo.Web.Tests.TestInfrastructure;
 using System.Text.Json;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage.Sqlite;

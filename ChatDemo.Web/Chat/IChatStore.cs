@@ -1,3 +1,4 @@
+using ChatDemo.Web.Telemetry;
 
 namespace ChatDemo.Web.Chat;
 
@@ -81,10 +82,14 @@ public sealed record RemovedConnection(ChatConnection Connection, bool WasLastOf
 
 public static class ChatStoreExtensions
 {
-    /// <summary>Registers the store an engine builds as the whole store and as each narrow port.</summary>
+    /// <summary>
+    /// Registers the store an engine builds, observed (<see cref="InstrumentedChatStore"/>: a span and
+    /// a duration per call, alike for both engines), as the whole store and as each narrow port.
+    /// </summary>
     public static IServiceCollection AddChatStore(this IServiceCollection services, Func<IServiceProvider, IChatStore> create)
     {
-        services.AddSingleton(create);
+        services.AddSingleton<IChatStore>(sp => new InstrumentedChatStore(
+            create(sp), sp.GetRequiredService<ChatMetrics>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<IChatStore>());
         return services;

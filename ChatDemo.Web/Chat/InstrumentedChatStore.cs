@@ -24,9 +24,6 @@ public sealed class InstrumentedChatStore(IChatStore inner, ChatMetrics metrics,
     public Task<ChatConnection?> GetConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
         Observe("get_connection", null, () => inner.GetConnectionAsync(connectionId, cancellationToken));
 
-    public Task<IReadOnlyList<ChatConnection>> GetRoomConnectionsAsync(string room, CancellationToken cancellationToken) =>
-        Observe("get_room_connections", room, () => inner.GetRoomConnectionsAsync(room, cancellationToken));
-
     public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) =>
         Observe("get_presence", room, () => inner.GetPresenceAsync(room, cancellationToken));
 
