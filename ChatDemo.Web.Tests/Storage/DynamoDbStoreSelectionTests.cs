@@ -21,7 +21,10 @@ public sealed class DynamoDbStoreSelectionTests
             ["Chat:DynamoDb:CreateTables"] = "true",
         });
 
-        Assert.IsType<DynamoDbChatStore>(app.Services.GetRequiredService<IChatStore>());
+        // The store every port resolves to is the engine observed by telemetry; the engine is DynamoDB's.
+        Assert.IsType<InstrumentedChatStore>(app.Services.GetRequiredService<IChatStore>());
+        Assert.NotNull(app.Services.GetService<DynamoDbChatStore>());
+        Assert.Null(app.Services.GetService<SqliteChatStore>());
         Assert.Empty(app.Services.GetServices<IMessageRetention>());
         Assert.Equal("healthy", (await app.GetJsonAsync("/health")).GetProperty("status").GetString());
         using var client = await Dynalite.CreateClientAsync();
