@@ -18,6 +18,21 @@ public sealed record ChaosSettings
     public TimeSpan MinAbortInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan MaxAbortInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// protocol.md 10 (v1.1): after each send, the chance that the client also changes a message
+    /// (edits or deletes one of its own, reacts to anyone's), and the chance that a send replies.
+    /// 0 gives the v1 scenario.
+    /// </summary>
+    public double ChangeChance { get; init; } = 0.6;
+
+    public double ReplyChance { get; init; } = 0.2;
+
+    /// <summary>
+    /// Per room, a client that only watches: it loads the room, goes offline from the first
+    /// restart until the senders are done, and must then catch up by seq and by changedSince (10.8).
+    /// </summary>
+    public int OfflineObserversPerRoom { get; init; } = 1;
 }
 
 /// <summary>What a chaos run did and found; the figures docs/reliability.md reports.</summary>
@@ -31,6 +46,7 @@ public sealed record ChaosReport(
     int AckMismatches,
     int ViewMismatches,
     int UnusedSeqs,
+    ChangeFigures Changes,
     int Aborts,
     int Restarts,
     int Connections,
@@ -41,15 +57,39 @@ public sealed record ChaosReport(
 {
     public override string ToString() =>
         $"sent {Sent}, acked {Acked}, stored {Stored}, lost {Lost}, duplicated {Duplicated}, unexpected {Unexpected}, " +
-        $"ack mismatches {AckMismatches}, client views differing from history {ViewMismatches}, unused seqs {UnusedSeqs}; " +
+        $"ack mismatches {AckMismatches}, client views differing from history {ViewMismatches}, unused seqs {UnusedSeqs}; {Changes}; " +
         $"{Aborts} sockets aborted, {Restarts} restarts, {Connections} connections opened, {Resends} resends, " +
         $"{DuplicateAcks} duplicate acks, {Violations.Count} protocol violations; {Elapsed.TotalSeconds:0.0} s";
+}
+
+/// <summary>What the v1.1 part of a chaos run asked for and found (protocol.md 10).</summary>
+public sealed record ChangeFigures(
+    int Replies,
+    int Edits,
+    int Deletes,
+    int Reactions,
+    int Answered,
+    int DuplicateUpdateAcks,
+    int RefusedAsDeleted,
+    int StatesFromChangedSince,
+    int ObserverStatesFromChangedSince,
+    int ChangesLost,
+    int RevisionsReused)
+{
+    public override string ToString() =>
+        $"{Replies} replies, {Edits} edits, {Deletes} deletes, {Reactions} reactions; {Answered} changes answered, " +
+        $"{DuplicateUpdateAcks} duplicate updateAcks, {RefusedAsDeleted} reactions refused as message_deleted, " +
+        $"{StatesFromChangedSince} states caught up by changedSince ({ObserverStatesFromChangedSince} by the offline observers); " +
+        $"changes lost {ChangesLost}, revisions reused {RevisionsReused}";
 }
 
 /// <summary>
 /// Protocol-following clients in several rooms send with random pauses while a driver aborts
 /// random sockets (no close frame) and restarts the server; then every sent message must be in
-/// history exactly once and every client's view must equal its room's history. Store-agnostic:
+/// history exactly once and every client's view must equal its room's history. With v1.1 the
+/// clients also reply, edit and delete their own messages and react to anyone's
+/// (<see cref="ChangePlan"/>), and every message's stored state must be what its changes made it,
+/// and every client's view must hold that state exactly, version included. Store-agnostic:
 /// it only talks to a <see cref="ChatApp"/>, whatever store that app was started with.
 /// </summary>
 public static class ChaosScenario
@@ -75,12 +115,24 @@ public static class ChaosScenario
             clients.Add((session, client));
         }
 
+        var plans = clients.Select(c => new ChangePlan(c.Client, c.Session.UserId)).ToArray();
+        var observers = new List<ReconnectingChatClient>();
+        foreach (var room in rooms)
+        {
+            for (var o = 0; o < settings.OfflineObserversPerRoom; o++)
+            {
+                var session = await app.CreateSessionAsync($"Watcher {room} {o}");
+                observers.Add(new ReconnectingChatClient(() => app.BaseUri, room, session.Token, $"watch-{room}-{o}", fastReconnect, settings.Seed - observers.Count - 1));
+            }
+        }
+
         var sent = new List<(TestSession Session, string Room, string ClientMessageId, string Text)>();
         var aborts = 0;
         var restarts = 0;
         try
         {
             foreach (var (_, client) in clients) client.Start();
+            foreach (var observer in observers) observer.Start();
 
             var senders = clients.Select((c, i) => Task.Run(async () =>
             {
@@ -90,8 +142,9 @@ public static class ChaosScenario
                 {
                     await Task.Delay(random.Next((int)settings.MinPause.TotalMilliseconds, (int)settings.MaxPause.TotalMilliseconds));
                     var text = $"message {n} from client {i}";
-                    var clientMessageId = await c.Client.SendAsync(text);
+                    var clientMessageId = await plans[i].SendAsync(text, random.NextDouble() < settings.ReplyChance, random);
                     mine.Add((c.Session, c.Client.Room, clientMessageId, text));
+                    if (random.NextDouble() < settings.ChangeChance) await plans[i].ChangeSomethingAsync(n, random);
                 }
                 return mine;
             })).ToArray();
@@ -109,18 +162,21 @@ public static class ChaosScenario
                 var acked = clients.Sum(c => c.Client.Acks.Count);
                 if (restarts < settings.Restarts && (acked >= total * (restarts + 1) / (settings.Restarts + 1) || senders.All(s => s.IsCompleted)))
                 {
+                    if (restarts == 0) foreach (var observer in observers) observer.GoOffline();
                     await app.RestartAsync();
                     restarts++;
                 }
             }
+            foreach (var observer in observers) observer.GoOnline();
             foreach (var sender in senders) sent.AddRange(await sender);
             await WaitForAllAsync(clients.Select(c => c.Client.WaitUntilAllAckedAsync(settings.SettleTimeout)));
 
-            return await CheckAsync(app, settings, rooms, clients, sent, aborts, restarts, stopwatch);
+            return await CheckAsync(app, settings, rooms, clients, plans, observers, sent, aborts, restarts, stopwatch);
         }
         finally
         {
             foreach (var (_, client) in clients) await client.DisposeAsync();
+            foreach (var observer in observers) await observer.DisposeAsync();
         }
     }
 
@@ -129,6 +185,8 @@ public static class ChaosScenario
         ChaosSettings settings,
         string[] rooms,
         List<(TestSession Session, ReconnectingChatClient Client)> clients,
+        ChangePlan[] plans,
+        List<ReconnectingChatClient> observers,
         List<(TestSession Session, string Room, string ClientMessageId, string Text)> sent,
         int aborts,
         int restarts,
@@ -139,7 +197,9 @@ public static class ChaosScenario
 
         var stored = histories.Values.SelectMany(h => h).ToList();
         var storedBySender = stored.ToLookup(m => (m.SenderId, m.ClientMessageId));
-        var lost = sent.Count(s => !storedBySender[(s.Session.UserId, s.ClientMessageId)].Any(m => m.Text == s.Text));
+        // A sent message is there when it is stored under its clientMessageId; what its text now is
+        // (edited, or a tombstone) is for ChangePlan.Check to say.
+        var lost = sent.Count(s => !storedBySender[(s.Session.UserId, s.ClientMessageId)].Any());
         var duplicated = storedBySender.Sum(g => g.Count() - 1) + stored.GroupBy(m => m.Id).Sum(g => g.Count() - 1);
         var sentKeys = sent.Select(s => (s.Session.UserId, s.ClientMessageId)).ToHashSet();
         var unexpected = stored.Count(m => !sentKeys.Contains((m.SenderId, m.ClientMessageId)));
@@ -157,8 +217,17 @@ public static class ChaosScenario
             }
         }
 
-        // Final views: every client, reconnected and caught up, holds exactly its room's history.
-        var holding = clients.Select(c => c.Client.WaitUntilHoldsAsync(histories[c.Client.Room].Select(m => m.Seq).ToArray(), settings.SettleTimeout));
+        // Every message's stored state is what the changes asked of it made it.
+        var changesLost = 0;
+        var stateProblems = new List<string>();
+        foreach (var plan in plans) changesLost += plan.Check(histories[plan.Room], stateProblems);
+        // Each change took its own revision: no two messages of a room carry the same one.
+        var revisionsReused = histories.Values.Sum(h => h.Where(m => m.Revision > 0).GroupBy(m => m.Revision).Sum(g => g.Count() - 1));
+
+        // Final views: every client, reconnected and caught up, holds exactly its room's history,
+        // each message in its stored state.
+        var viewers = clients.Select(c => c.Client).Concat(observers).ToList();
+        var holding = viewers.Select(c => c.WaitUntilHoldsAsync(histories[c.Room], settings.SettleTimeout));
         try
         {
             await WaitForAllAsync(holding);
@@ -167,9 +236,15 @@ public static class ChaosScenario
         {
             // Counted below as differing views.
         }
-        foreach (var (_, client) in clients)
+        foreach (var client in viewers)
         {
-            if (!client.View.SequenceEqual(histories[client.Room])) viewMismatches++;
+            var view = client.View;
+            if (view.SequenceEqual(histories[client.Room])) continue;
+            viewMismatches++;
+            var differing = view.Zip(histories[client.Room]).FirstOrDefault(p => p.First != p.Second);
+            stateProblems.Add(differing.First is null
+                ? $"{client.Room}: a view holds {view.Count} messages, history {histories[client.Room].Count}"
+                : $"{client.Room}: a view holds {differing.First.State}, history {differing.Second.State}");
         }
 
         return new ChaosReport(
@@ -182,12 +257,24 @@ public static class ChaosScenario
             AckMismatches: ackMismatches,
             ViewMismatches: viewMismatches,
             UnusedSeqs: unusedSeqs,
+            Changes: new ChangeFigures(
+                Replies: plans.Sum(p => p.Replies),
+                Edits: plans.Sum(p => p.Edits),
+                Deletes: plans.Sum(p => p.Deletes),
+                Reactions: plans.Sum(p => p.Reactions),
+                Answered: clients.Sum(c => c.Client.ChangeAnswers.Count),
+                DuplicateUpdateAcks: clients.Sum(c => c.Client.DuplicateUpdateAcks),
+                RefusedAsDeleted: clients.Sum(c => c.Client.ChangeAnswers.Values.Count(a => a.Outcome == "message_deleted")),
+                StatesFromChangedSince: viewers.Sum(c => c.StatesFromChangedSince),
+                ObserverStatesFromChangedSince: observers.Sum(o => o.StatesFromChangedSince),
+                ChangesLost: changesLost,
+                RevisionsReused: revisionsReused),
             Aborts: aborts,
             Restarts: restarts,
             Connections: clients.Sum(c => c.Client.ConnectionsOpened),
             Resends: clients.Sum(c => c.Client.Resends),
             DuplicateAcks: clients.Sum(c => c.Client.DuplicateAcks),
-            Violations: clients.SelectMany(c => c.Client.Violations).ToArray(),
+            Violations: [.. viewers.SelectMany(c => c.Violations), .. stateProblems],
             Elapsed: stopwatch.Elapsed);
     }
 

@@ -6,10 +6,21 @@ namespace ChatDemo.Web.Tests.Reliability;
 [Collection(ReliabilityCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task AbortedSocketsAndTwoRestartsLoseAndDuplicateNoMessage()
+    /// <summary>
+    /// The clients send (and change) faster than a person: 50 messages and about 30 changes each in
+    /// some 5 s. The per-connection limit has its own tests (MessageFloodTests, LimitsTests); here
+    /// it would only slow the run down with waits the clients must sit out.
+    /// </summary>
+    private static readonly Dictionary<string, string?> ChaosLimits = new()
     {
-        await using var app = await ChatApp.StartAsync();
+        ["Chat:Limits:SendBurst"] = "100",
+        ["Chat:Limits:SendPerSecond"] = "100",
+    };
+
+    [Fact]
+    public async Task AbortedSocketsAndTwoRestartsLoseAndDuplicateNoMessageAndNoChange()
+    {
+        await using var app = await ChatApp.StartAsync(ChaosLimits);
 
         var report = await ChaosScenario.RunAsync(app, new ChaosSettings());
 
@@ -22,7 +33,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Trait("Category", "Soak")]
     public async Task LongerChaosWithMoreClientsAndRestartsLosesAndDuplicatesNoMessage()
     {
-        await using var app = await ChatApp.StartAsync();
+        await using var app = await ChatApp.StartAsync(ChaosLimits);
         var settings = new ChaosSettings { Clients = 40, Rooms = 5, MessagesPerClient = 200, Restarts = 6, Seed = 7, SettleTimeout = TimeSpan.FromSeconds(90) };
 
         var report = await ChaosScenario.RunAsync(app, settings);
@@ -44,5 +55,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Equal(expectedSent, report.Stored);
         Assert.Equal(0, report.AckMismatches);
         Assert.Equal(0, report.ViewMismatches);
+
+        // protocol.md 10: replies, edits, deletes and reactions were all tried, every one answered,
+        // none lost, each on its own revision; the watchers that were away caught changes up by changedSince.
+        var changes = report.Changes;
+        Assert.True(changes is { Replies: > 0, Edits: > 0, Deletes: > 0, Reactions: > 0 }, $"a kind of change was never tried: {changes}");
+        Assert.Equal(changes.Edits + changes.Deletes + changes.Reactions, changes.Answered);
+        Assert.Equal(0, changes.ChangesLost);
+        Assert.Equal(0, changes.RevisionsReused);
+        Assert.True(changes.ObserverStatesFromChangedSince > 0, $"no offline watcher needed changedSince: {changes}");
     }
 }

@@ -5,20 +5,14 @@ using System.Text.Json;
 
 namespace ChatDemo.Web.Tests.TestInfrastructure;
 
-/// <summary>A message as a client holds it (protocol.md section 4, <c>message</c>).</summary>
-public sealed record ViewMessage(long Seq, string Id, string ClientMessageId, string SenderId, string SenderName, string Text)
-{
-    public static ViewMessage From(JsonElement m) => new(
-        m.GetProperty("seq").GetInt64(),
-        m.GetProperty("id").GetString()!,
-        m.GetProperty("clientMessageId").GetString()!,
-        m.GetProperty("sender").GetProperty("id").GetString()!,
-        m.GetProperty("sender").GetProperty("name").GetString()!,
-        m.GetProperty("text").GetString()!);
-}
-
 /// <summary>The server's <c>ack</c> for one of this client's messages.</summary>
 public sealed record AckedMessage(string ClientMessageId, string Id, long Seq);
+
+/// <summary>
+/// The final answer to one of this client's change requests (protocol.md 10.3, 10.5):
+/// <c>updated</c>, <c>duplicate</c> or the refusal's error code, with the state the ack carried.
+/// </summary>
+public sealed record ChangeAnswer(string Action, long Seq, string Outcome, ViewMessage? State);
 
 /// <summary>
 /// A client that does what protocol.md section 7 asks of every client: reconnect with exponential
@@ -26,6 +20,15 @@ public sealed record AckedMessage(string ClientMessageId, string Id, long Seq);
 /// is false, re-send every unacknowledged message with its original <c>clientMessageId</c>,
 /// drop duplicates by <c>id</c> and order by <c>seq</c>. The server's address is asked for on
 /// every attempt (<see cref="ChatApp.BaseUri"/> changes on a restart).
+/// <para>
+/// And what section 10.8 adds for v1.1: it keeps, per <c>seq</c>, the state with the highest
+/// <c>version</c> from any source (a frame, an ack, a page); it keeps the room's
+/// <c>revision</c> (from its first page, every <c>changedSince</c> answer, and live
+/// <c>messageUpdated</c> frames that follow on without a gap); after a reconnect it catches up by
+/// <c>seq</c>, then by <c>changedSince</c>, then re-sends unanswered sends and changes; a gap in the
+/// revisions of live frames is repaired with <c>changedSince</c> after a moment. It sends a
+/// message's next change only after the previous one was answered (10.6).
+/// </para>
 /// </summary>
 public sealed class ReconnectingChatClient : IAsyncDisposable
 {
@@ -40,12 +43,18 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     private readonly Dictionary<string, long> _seqById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AckedMessage> _acks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChangeAnswer> _changeAnswers = new(StringComparer.Ordinal);
+    private readonly SortedSet<long> _revisionsAhead = [];
     private readonly List<string> _violations = [];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private ClientWebSocket? _socket;
     private long _contiguous;
     private long _gapSince;
+    private long? _revision;
+    private long _revisionGapSince;
+    private int _statesFromChangedSince;
+    private volatile bool _offline;
     private int _nextId;
     private int _resends;
     private string? _lastFailure;
@@ -69,6 +78,21 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
 
     /// <summary>Acks that said <c>duplicate: true</c>: resends whose first ack was lost.</summary>
     public int DuplicateAcks { get; private set; }
+
+    /// <summary>Change acks that said <c>duplicate: true</c> (10.6).</summary>
+    public int DuplicateUpdateAcks { get; private set; }
+
+    /// <summary>States that a <c>changedSince</c> answer brought and this client did not hold yet: changes it missed live.</summary>
+    public int StatesFromChangedSince
+    {
+        get { lock (_gate) return _statesFromChangedSince; }
+    }
+
+    /// <summary>The revision up to which this client has applied every change of its room (10.8), or null before its first page.</summary>
+    public long? Revision
+    {
+        get { lock (_gate) return _revision; }
+    }
 
     /// <summary>Frames this client has re-sent (after a reconnect, an error or a silence).</summary>
     public int Resends => Volatile.Read(ref _resends);
@@ -94,6 +118,18 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         get { lock (_gate) return new Dictionary<string, AckedMessage>(_acks); }
     }
 
+    /// <summary>The final answer to each change request, by its <c>clientMessageId</c>.</summary>
+    public IReadOnlyDictionary<string, ChangeAnswer> ChangeAnswers
+    {
+        get { lock (_gate) return new Dictionary<string, ChangeAnswer>(_changeAnswers); }
+    }
+
+    /// <summary>True while a change of message <paramref name="seq"/> waits for its answer: the next one must wait (10.6).</summary>
+    public bool HasPendingChange(long seq)
+    {
+        lock (_gate) return _pending.Values.Any(p => p.ChangeSeq == seq);
+    }
+
     /// <summary>Anything the server did that protocol.md says it must not (reported, not thrown).</summary>
     public IReadOnlyList<string> Violations
     {
@@ -106,20 +142,46 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         _maintaining = MaintainAsync();
     }
 
-    /// <summary>Queues a message; it is sent now if connected, else on the next connection, until acknowledged.</summary>
-    public async Task<string> SendAsync(string text)
+    /// <summary>Queues a message (a reply when <paramref name="replyTo"/> is given); it is sent now if connected, else on the next connection, until acknowledged.</summary>
+    public Task<string> SendAsync(string text, long? replyTo = null) =>
+        QueueAsync(id => replyTo is { } target
+            ? new { action = "sendMessage", clientMessageId = id, text, replyTo = target }
+            : (object)new { action = "sendMessage", clientMessageId = id, text }, "sendMessage", changeSeq: null);
+
+    /// <summary>Queues an edit of message <paramref name="seq"/>, sent until answered (10.2).</summary>
+    public Task<string> EditAsync(long seq, string text) =>
+        QueueAsync(id => new { action = "editMessage", seq, text, clientMessageId = id }, "editMessage", seq);
+
+    public Task<string> DeleteAsync(long seq) =>
+        QueueAsync(id => new { action = "deleteMessage", seq, clientMessageId = id }, "deleteMessage", seq);
+
+    public Task<string> ReactAsync(long seq, string emoji, bool add) =>
+        QueueAsync(id => new { action = "react", seq, emoji, op = add ? "add" : "remove", clientMessageId = id }, "react", seq);
+
+    private async Task<string> QueueAsync(Func<string, object> frame, string action, long? changeSeq)
     {
         string clientMessageId;
         Pending pending;
         lock (_gate)
         {
             clientMessageId = $"{_idPrefix}-{++_nextId}";
-            pending = new Pending(clientMessageId, text);
+            if (changeSeq is { } seq && _pending.Values.Any(p => p.ChangeSeq == seq))
+                throw new InvalidOperationException($"a change of {seq} is still unanswered; protocol.md 10.6 asks to wait for it");
+            pending = new Pending(clientMessageId, JsonSerializer.SerializeToUtf8Bytes(frame(clientMessageId)), action, changeSeq);
             _pending.Add(clientMessageId, pending);
         }
         await TrySendAsync(pending);
         return clientMessageId;
     }
+
+    /// <summary>Drops the connection and stays away until <see cref="GoOnline"/>: a laptop closed for a while.</summary>
+    public void GoOffline()
+    {
+        _offline = true;
+        AbortConnection();
+    }
+
+    public void GoOnline() => _offline = false;
 
     /// <summary>Drops the TCP connection without a close frame, as a lost network would.</summary>
     public void AbortConnection()
@@ -132,18 +194,31 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
             $"{PendingCount} messages of {_idPrefix} still unacknowledged (connected: {IsConnected}, connections: {ConnectionsOpened}, " +
             $"last failure: {_lastFailure ?? "none"}, violations: {string.Join(" | ", Violations)})", timeout);
 
-    /// <summary>Waits until the view holds every one of <paramref name="seqs"/>.</summary>
-    public Task WaitUntilHoldsAsync(IReadOnlyCollection<long> seqs, TimeSpan timeout) =>
+    /// <summary>Waits until the view holds every one of <paramref name="messages"/>, each at least at its version.</summary>
+    public Task WaitUntilHoldsAsync(IReadOnlyCollection<ViewMessage> messages, TimeSpan timeout) =>
         Poll.WaitUntilAsync(() =>
         {
-            lock (_gate) return seqs.All(_view.ContainsKey);
-        }, () => $"{_idPrefix} holds all {seqs.Count} messages (holds {View.Count})", timeout);
+            lock (_gate) return messages.All(m => _view.TryGetValue(m.Seq, out var held) && held.Version >= m.Version);
+        }, () => $"{_idPrefix} holds all {messages.Count} messages at their versions (holds {View.Count}, " +
+                 $"{messages.Count(m => View.FirstOrDefault(v => v.Seq == m.Seq) is { } held && held.Version < m.Version)} behind, revision {Revision})", timeout);
 
     private async Task RunAsync()
     {
         var attempt = 0;
         while (!_stop.IsCancellationRequested)
         {
+            if (_offline)
+            {
+                try
+                {
+                    await Task.Delay(_options.MaintenanceInterval, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
             var socket = new ClientWebSocket();
             socket.Options.CollectHttpResponseDetails = true;
             try
@@ -223,6 +298,11 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         {
             var page = await _http.GetFromJsonAsync<JsonElement>(
                 new Uri(_baseUri(), $"/api/rooms/{Room}/messages?after={after}&limit=100"), cancellationToken);
+            lock (_gate)
+            {
+                // 10.8: the first page a client loads says up to which revision its items are current.
+                if (_revision is null) AdvanceRevision(page.GetProperty("revision").GetInt64());
+            }
             foreach (var m in page.GetProperty("messages").EnumerateArray())
             {
                 var message = ViewMessage.From(m);
@@ -234,8 +314,55 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                 _contiguous = Math.Max(_contiguous, after);
                 while (_view.ContainsKey(_contiguous + 1)) _contiguous++;
             }
+            if (!page.GetProperty("hasMore").GetBoolean()) break;
+        }
+        await CatchUpChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// protocol.md 10.8 step 2: <c>changedSince={revision}</c> until <c>hasMore</c> is false,
+    /// applying each item whose version is higher than the one held; each answer's
+    /// <c>revision</c> becomes the client's.
+    /// </summary>
+    private async Task CatchUpChangesAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            long since;
+            lock (_gate) since = _revision ?? 0;
+            var page = await _http.GetFromJsonAsync<JsonElement>(
+                new Uri(_baseUri(), $"/api/rooms/{Room}/messages?changedSince={since}&limit=100"), cancellationToken);
+            foreach (var m in page.GetProperty("messages").EnumerateArray())
+            {
+                if (Hold(ViewMessage.From(m)))
+                {
+                    lock (_gate) _statesFromChangedSince++;
+                }
+            }
+            lock (_gate) AdvanceRevision(page.GetProperty("revision").GetInt64());
             if (!page.GetProperty("hasMore").GetBoolean()) return;
         }
+    }
+
+    /// <summary>Moves the revision up to <paramref name="revision"/>, then on through the live revisions already seen beyond it. Under the gate.</summary>
+    private void AdvanceRevision(long revision)
+    {
+        _revision = Math.Max(_revision ?? 0, revision);
+        while (_revisionsAhead.Count > 0 && _revisionsAhead.Min <= _revision + 1)
+        {
+            _revision = Math.Max(_revision.Value, _revisionsAhead.Min);
+            _revisionsAhead.Remove(_revisionsAhead.Min);
+        }
+        if (_revisionsAhead.Count == 0) _revisionGapSince = 0;
+    }
+
+    /// <summary>A live messageUpdated's revision: it advances the client's when it follows on, otherwise it marks a gap (10.8). Under the gate.</summary>
+    private void NoteLiveRevision(long revision)
+    {
+        if (_revision is not { } held || revision <= held) return;
+        _revisionsAhead.Add(revision);
+        AdvanceRevision(held);
+        if (_revisionsAhead.Count > 0 && _revisionGapSince == 0) _revisionGapSince = DateTime.UtcNow.Ticks;
     }
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket)
@@ -274,6 +401,32 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
             case "message":
                 Hold(ViewMessage.From(frame));
                 break;
+            case "messageUpdated":
+                var updated = ViewMessage.From(frame);
+                Hold(updated);
+                lock (_gate) NoteLiveRevision(updated.Revision);
+                break;
+            case "updateAck":
+                var state = ViewMessage.From(frame.GetProperty("message"));
+                Hold(state);
+                var duplicate = frame.GetProperty("duplicate").GetBoolean();
+                if (frame.TryGetProperty("clientMessageId", out var answered) && answered.GetString() is { } changeId)
+                {
+                    lock (_gate)
+                    {
+                        if (duplicate) DuplicateUpdateAcks++;
+                        if (_pending.Remove(changeId, out var request))
+                        {
+                            _changeAnswers[changeId] = new ChangeAnswer(request.Action, request.ChangeSeq ?? 0, duplicate ? "duplicate" : "updated", state);
+                            if (request.Action != frame.Str("action")) _violations.Add($"{changeId} ({request.Action}) answered as {frame.Str("action")}");
+                        }
+                        else if (!_changeAnswers.ContainsKey(changeId))
+                        {
+                            _violations.Add($"updateAck for {changeId}, which this client never sent");
+                        }
+                    }
+                }
+                break;
             case "ack":
                 var ack = new AckedMessage(frame.GetProperty("clientMessageId").GetString()!, frame.GetProperty("id").GetString()!,
                     frame.GetProperty("seq").GetInt64());
@@ -288,7 +441,12 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                 break;
             case "error":
                 var code = frame.GetProperty("code").GetString();
-                if (code is "rate_limited" or "internal"
+                var refusedId = frame.TryGetProperty("clientMessageId", out var echoed) ? echoed.GetString() : null;
+                if (code == "message_deleted" && refusedId is not null && TakeRefusedReaction(refusedId, code))
+                {
+                    // Someone else's message, deleted before this reaction reached it: a final answer (10.5).
+                }
+                else if (code is "rate_limited" or "internal"
                     && frame.TryGetProperty("clientMessageId", out var id) && id.GetString() is { } failed)
                 {
                     // Not stored: try again a little later (the maintenance loop re-sends it).
@@ -305,24 +463,54 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         }
     }
 
-    private void Hold(ViewMessage message)
+    /// <summary>A reaction refused because its target was deleted (by its author, meanwhile): a final answer.</summary>
+    private bool TakeRefusedReaction(string clientMessageId, string code)
     {
-        if (message.Id.Length == 0) return;
+        lock (_gate)
+        {
+            if (!_pending.TryGetValue(clientMessageId, out var request) || request is not { Action: "react", ChangeSeq: { } seq }) return false;
+            _pending.Remove(clientMessageId);
+            _changeAnswers[clientMessageId] = new ChangeAnswer(request.Action, seq, code, null);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="message"/> when its seq is new or its version is higher than the one
+    /// held (10.1); returns whether it did. Two different states with one version, or one seq with
+    /// two ids, are violations.
+    /// </summary>
+    private bool Hold(ViewMessage message)
+    {
+        if (message.Id.Length == 0) return false;
         lock (_gate)
         {
             if (_seqById.TryGetValue(message.Id, out var knownSeq))
             {
-                if (knownSeq != message.Seq) _violations.Add($"{message.Id} seen with seq {knownSeq} and {message.Seq}");
-                return;
+                if (knownSeq != message.Seq)
+                {
+                    _violations.Add($"{message.Id} seen with seq {knownSeq} and {message.Seq}");
+                    return false;
+                }
+                var held = _view[knownSeq];
+                if (message.Version > held.Version)
+                {
+                    _view[knownSeq] = message;
+                    return true;
+                }
+                if (message.Version == held.Version && message.State != held.State)
+                    _violations.Add($"seq {message.Seq} version {message.Version} seen as {held.State} and as {message.State}");
+                return false;
             }
             if (_view.TryGetValue(message.Seq, out var other))
             {
                 _violations.Add($"seq {message.Seq} seen as {other.Id} and as {message.Id}");
-                return;
+                return false;
             }
             _view.Add(message.Seq, message);
             _seqById.Add(message.Id, message.Seq);
             while (_view.ContainsKey(_contiguous + 1)) _contiguous++;
+            return true;
         }
     }
 
@@ -336,12 +524,11 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
             pending.SentAt = DateTime.UtcNow;
         }
         if (socket is not { State: WebSocketState.Open }) return;
-        var frame = JsonSerializer.SerializeToUtf8Bytes(new { action = "sendMessage", clientMessageId = pending.ClientMessageId, text = pending.Text });
         await _sendLock.WaitAsync();
         try
         {
             using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
-            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await socket.SendAsync(pending.Frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -366,6 +553,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                 await Task.Delay(_options.MaintenanceInterval, _stop.Token);
                 Pending[] due;
                 bool repair;
+                bool repairChanges;
                 lock (_gate)
                 {
                     var now = DateTime.UtcNow;
@@ -375,6 +563,9 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                     else if (_gapSince == 0) _gapSince = now.Ticks;
                     repair = hasGap && now.Ticks - _gapSince > _options.RetryAfterError.Ticks && _socket is not null;
                     if (repair) _gapSince = now.Ticks;
+                    // 10.8: a revision gap among live frames that lasted a moment: ask changedSince once.
+                    repairChanges = _revisionGapSince != 0 && now.Ticks - _revisionGapSince > _options.RetryAfterError.Ticks && _socket is not null;
+                    if (repairChanges) _revisionGapSince = now.Ticks;
                 }
                 foreach (var pending in due)
                 {
@@ -382,6 +573,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
                     await TrySendAsync(pending);
                 }
                 if (repair) await CatchUpAsync(_stop.Token);
+                else if (repairChanges) await CatchUpChangesAsync(_stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -403,13 +595,18 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed class Pending(string clientMessageId, string text)
+    /// <summary>A request waiting for its answer: a send, or a change of message <see cref="ChangeSeq"/>.</summary>
+    private sealed class Pending(string clientMessageId, byte[] frame, string action, long? changeSeq)
     {
         private static long s_order;
 
         public string ClientMessageId { get; } = clientMessageId;
 
-        public string Text { get; } = text;
+        public byte[] Frame { get; } = frame;
+
+        public string Action { get; } = action;
+
+        public long? ChangeSeq { get; } = changeSeq;
 
         public long Order { get; } = Interlocked.Increment(ref s_order);
 
