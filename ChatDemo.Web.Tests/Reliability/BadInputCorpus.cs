@@ -6,9 +6,13 @@ namespace ChatDemo.Web.Tests.Reliability;
 /// <summary>One malformed input and the answer protocol.md prescribes for it.</summary>
 public abstract record BadInput(string Name);
 
-/// <summary>A WebSocket frame; answered with an <c>error</c> frame of <paramref name="ErrorCode"/> (the connection stays open) or a close.</summary>
+/// <summary>
+/// A WebSocket frame; answered with an <c>error</c> frame of <paramref name="ErrorCode"/> (the connection stays open) or a close.
+/// With <paramref name="AmongStoredMessages"/> it is sent in the room the fixture filled with messages to change
+/// (<see cref="BadInputCorpus.Own"/> and the other seqs), which must be exactly as it was afterwards; otherwise in an empty room.
+/// </summary>
 public sealed record BadFrame(string Name, byte[] Payload, string? ErrorCode = null, WebSocketCloseStatus? CloseStatus = null,
-    WebSocketMessageType Type = WebSocketMessageType.Text, string? EchoedClientMessageId = null) : BadInput(Name);
+    WebSocketMessageType Type = WebSocketMessageType.Text, string? EchoedClientMessageId = null, bool AmongStoredMessages = false) : BadInput(Name);
 
 /// <summary>
 /// An HTTP request; answered with <paramref name="Status"/> and <c>application/problem+json</c>, except
@@ -31,6 +35,21 @@ public static class BadInputCorpus
     private const string UnknownAction = "unknown_action";
     private const string Invalid = "validation_failed";
     private const string InvalidEmoji = "invalid_emoji";
+    private const string UnknownMessage = "unknown_message";
+    private const string NotAuthor = "not_author";
+    private const string MessageDeleted = "message_deleted";
+    private const string TooManyReactions = "too_many_reactions";
+
+    // The seqs of the room BadInputFixture fills for the v1.1 frames: the corpus user's own
+    // message, someone else's, the corpus user's deleted one, and someone else's with 20 emoji.
+    public const long Own = 1;
+    public const long Others = 2;
+    public const long Deleted = 3;
+    public const long Full = 4;
+
+    /// <summary>A v1.1 frame sent among the stored messages, which must all stay as they are.</summary>
+    private static BadFrame Change(string name, string json, string code, string? echo = null) =>
+        new(name, Utf8(json), code, EchoedClientMessageId: echo, AmongStoredMessages: true);
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -111,30 +130,59 @@ public static class BadInputCorpus
         new BadFrame("lone high surrogate in text", Send("\"a\\ud800b\""), Invalid, EchoedClientMessageId: "c1"),
         new BadFrame("lone low surrogate in text", Send("\"\\udc00\""), Invalid, EchoedClientMessageId: "c1"),
 
-        // v1.1 changes (protocol.md 10.2 and 10.5) with a field missing or out of bounds; nothing changes.
-        new BadFrame("editMessage without seq", Utf8("""{"action":"editMessage","text":"x","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
-        new BadFrame("editMessage with seq 0", Utf8("""{"action":"editMessage","seq":0,"text":"x"}"""), Invalid),
-        new BadFrame("editMessage with a string seq", Utf8("""{"action":"editMessage","seq":"1","text":"x","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
-        new BadFrame("editMessage with a fractional seq", Utf8("""{"action":"editMessage","seq":1.5,"text":"x"}"""), Invalid),
-        new BadFrame("editMessage with a seq past 2^53", Utf8("""{"action":"editMessage","seq":9007199254740992,"text":"x"}"""), Invalid),
-        new BadFrame("editMessage with SQL as seq", Utf8("""{"action":"editMessage","seq":"1 OR 1=1","text":"x"}"""), Invalid),
-        new BadFrame("editMessage without text", Utf8("""{"action":"editMessage","seq":1,"clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
-        new BadFrame("editMessage with CR in text", Utf8("""{"action":"editMessage","seq":1,"text":"a\r\nb","clientMessageId":"e1"}"""), Invalid, EchoedClientMessageId: "e1"),
-        new BadFrame("editMessage with a 2,001-character text", Utf8($$"""{"action":"editMessage","seq":1,"text":"{{new string('x', 2001)}}"}"""), Invalid),
-        new BadFrame("editMessage with a bad clientMessageId", Utf8("""{"action":"editMessage","seq":1,"text":"x","clientMessageId":"a b"}"""), Invalid),
-        new BadFrame("deleteMessage with an object seq", Utf8("""{"action":"deleteMessage","seq":{"$gt":0}}"""), Invalid),
-        new BadFrame("deleteMessage with a negative seq", Utf8("""{"action":"deleteMessage","seq":-1,"clientMessageId":"d1"}"""), Invalid, EchoedClientMessageId: "d1"),
-        new BadFrame("react without op", Utf8("""{"action":"react","seq":1,"emoji":"👍","clientMessageId":"r1"}"""), Invalid, EchoedClientMessageId: "r1"),
-        new BadFrame("react with an unknown op", Utf8("""{"action":"react","seq":1,"emoji":"👍","op":"toggle"}"""), Invalid),
-        new BadFrame("react without emoji", Utf8("""{"action":"react","seq":1,"op":"add","clientMessageId":"r1"}"""), InvalidEmoji, EchoedClientMessageId: "r1"),
-        new BadFrame("react with two emoji", Utf8("""{"action":"react","seq":1,"emoji":"👍👍","op":"add"}"""), InvalidEmoji),
-        new BadFrame("react with a word", Utf8("""{"action":"react","seq":1,"emoji":"like","op":"add"}"""), InvalidEmoji),
-        new BadFrame("react with markup", Utf8("""{"action":"react","seq":1,"emoji":"<b>","op":"add"}"""), InvalidEmoji),
-        new BadFrame("react with a lone skin tone", Utf8("""{"action":"react","seq":1,"emoji":"\ud83c\udffd","op":"add"}"""), InvalidEmoji),
-        new BadFrame("react with a lone surrogate", Utf8("""{"action":"react","seq":1,"emoji":"\ud83d","op":"add"}"""), InvalidEmoji),
-        new BadFrame("react with a 1,000-unit emoji chain", Utf8($$"""{"action":"react","seq":1,"emoji":"{{string.Concat(Enumerable.Repeat("👨\u200D", 333))}}👨","op":"add"}"""), InvalidEmoji),
-        new BadFrame("sendMessage replying to seq 0", Utf8("""{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":0}"""), Invalid, EchoedClientMessageId: "c1"),
-        new BadFrame("sendMessage replying to a string", Utf8("""{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":"1"}"""), Invalid, EchoedClientMessageId: "c1"),
+        // v1.1 changes (protocol.md 10.2 and 10.5) with a field missing or out of bounds, each aimed at a message
+        // the request could otherwise change: nothing changes, no version or revision is used.
+        Change("editMessage without seq", """{"action":"editMessage","text":"x","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage with seq 0", """{"action":"editMessage","seq":0,"text":"x"}""", Invalid),
+        Change("editMessage with a string seq", """{"action":"editMessage","seq":"1","text":"x","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage with a fractional seq", """{"action":"editMessage","seq":1.5,"text":"x"}""", Invalid),
+        Change("editMessage with a seq past 2^53", """{"action":"editMessage","seq":9007199254740992,"text":"x"}""", Invalid),
+        Change("editMessage with SQL as seq", """{"action":"editMessage","seq":"1 OR 1=1","text":"x"}""", Invalid),
+        Change("editMessage without text", """{"action":"editMessage","seq":1,"clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage with CR in text", """{"action":"editMessage","seq":1,"text":"a\r\nb","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage with a 2,001-character text", $$"""{"action":"editMessage","seq":1,"text":"{{new string('x', 2001)}}"}""", Invalid),
+        Change("editMessage with a bad clientMessageId", """{"action":"editMessage","seq":1,"text":"x","clientMessageId":"a b"}""", Invalid),
+        Change("deleteMessage with an object seq", """{"action":"deleteMessage","seq":{"$gt":0}}""", Invalid),
+        Change("deleteMessage with a negative seq", """{"action":"deleteMessage","seq":-1,"clientMessageId":"d1"}""", Invalid, "d1"),
+        Change("react without op", """{"action":"react","seq":1,"emoji":"👍","clientMessageId":"r1"}""", Invalid, "r1"),
+        Change("react with an unknown op", """{"action":"react","seq":1,"emoji":"👍","op":"toggle"}""", Invalid),
+        Change("react without emoji", """{"action":"react","seq":1,"op":"add","clientMessageId":"r1"}""", InvalidEmoji, "r1"),
+        Change("react with two emoji", """{"action":"react","seq":1,"emoji":"👍👍","op":"add"}""", InvalidEmoji),
+        Change("react with a word", """{"action":"react","seq":1,"emoji":"like","op":"add"}""", InvalidEmoji),
+        Change("react with markup", """{"action":"react","seq":1,"emoji":"<b>","op":"add"}""", InvalidEmoji),
+        Change("react with a lone skin tone", """{"action":"react","seq":1,"emoji":"\ud83c\udffd","op":"add"}""", InvalidEmoji),
+        Change("react with a lone surrogate", """{"action":"react","seq":1,"emoji":"\ud83d","op":"add"}""", InvalidEmoji),
+        Change("react with a 1,000-unit emoji chain", $$"""{"action":"react","seq":1,"emoji":"{{string.Concat(Enumerable.Repeat("👨\u200D", 333))}}👨","op":"add"}""", InvalidEmoji),
+        Change("sendMessage replying to seq 0", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":0}""", Invalid, "c1"),
+        Change("sendMessage replying to a string", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":"1"}""", Invalid, "c1"),
+
+        Change("deleteMessage without seq", """{"action":"deleteMessage","clientMessageId":"d1"}""", Invalid, "d1"),
+        Change("react without seq", """{"action":"react","emoji":"👍","op":"add","clientMessageId":"r1"}""", Invalid, "r1"),
+        Change("react with a null op", """{"action":"react","seq":1,"emoji":"👍","op":null,"clientMessageId":"r1"}""", Invalid, "r1"),
+        Change("react with an op in capitals", """{"action":"react","seq":1,"emoji":"👍","op":"ADD"}""", Invalid),
+        Change("react with a bad clientMessageId", """{"action":"react","seq":1,"emoji":"👍","op":"add","clientMessageId":"../r"}""", Invalid),
+        Change("react with a numeric emoji", """{"action":"react","seq":1,"emoji":1,"op":"add","clientMessageId":"r1"}""", InvalidEmoji, "r1"),
+        Change("react with a digit", """{"action":"react","seq":1,"emoji":"1","op":"add"}""", InvalidEmoji),
+        Change("react with an emoji and text", """{"action":"react","seq":1,"emoji":"👍ok","op":"add"}""", InvalidEmoji),
+        Change("react with a lone joiner", """{"action":"react","seq":1,"emoji":"\u200d","op":"add"}""", InvalidEmoji),
+        Change("editMessage with a white-space-only text", """{"action":"editMessage","seq":1,"text":" \n\t ","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage with a NUL in text", """{"action":"editMessage","seq":1,"text":"a\u0000b","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("sendMessage replying to a fractional seq", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":1.5}""", Invalid, "c1"),
+        Change("sendMessage replying past 2^53", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":9007199254740992}""", Invalid, "c1"),
+        Change("sendMessage replying to null", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":null}""", Invalid, "c1"),
+
+        // v1.1 changes refused against the stored message (protocol.md 10.5), in the documented order of checks.
+        Change("editMessage of an unknown seq", """{"action":"editMessage","seq":99,"text":"x","clientMessageId":"e1"}""", UnknownMessage, "e1"),
+        Change("deleteMessage of an unknown seq", """{"action":"deleteMessage","seq":99,"clientMessageId":"d1"}""", UnknownMessage, "d1"),
+        Change("react to an unknown seq", """{"action":"react","seq":99,"emoji":"👍","op":"add","clientMessageId":"r1"}""", UnknownMessage, "r1"),
+        Change("react to the largest seq", """{"action":"react","seq":9007199254740991,"emoji":"👍","op":"remove"}""", UnknownMessage),
+        Change("sendMessage replying to an unknown seq", """{"action":"sendMessage","clientMessageId":"c1","text":"re","replyTo":99}""", UnknownMessage, "c1"),
+        Change("editMessage of someone else's message", """{"action":"editMessage","seq":2,"text":"mine now","clientMessageId":"e1"}""", NotAuthor, "e1"),
+        Change("deleteMessage of someone else's message", """{"action":"deleteMessage","seq":2,"clientMessageId":"d1"}""", NotAuthor, "d1"),
+        Change("editMessage of someone else's message with an empty text", """{"action":"editMessage","seq":2,"text":"","clientMessageId":"e1"}""", Invalid, "e1"),
+        Change("editMessage of a deleted message", """{"action":"editMessage","seq":3,"text":"back again","clientMessageId":"e1"}""", MessageDeleted, "e1"),
+        Change("react to a deleted message", """{"action":"react","seq":3,"emoji":"👍","op":"add","clientMessageId":"r1"}""", MessageDeleted, "r1"),
+        Change("react add of a 21st emoji", """{"action":"react","seq":4,"emoji":"🎉","op":"add","clientMessageId":"r1"}""", TooManyReactions, "r1"),
 
         // Over the frame limit: closed with 1009.
         new BadFrame("32,769-byte frame", Send($"\"{new string('x', 32_769)}\""), CloseStatus: WebSocketCloseStatus.MessageTooBig),

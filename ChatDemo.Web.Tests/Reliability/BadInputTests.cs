@@ -16,21 +16,66 @@ public sealed class BadInputFixture : IAsyncLifetime
 {
     public const string SentinelRoom = "sentinel";
 
+    /// <summary>
+    /// The room of the v1.1 frames (protocol.md 10): the corpus user's own message, someone else's,
+    /// the corpus user's deleted one and someone else's carrying 20 distinct emoji
+    /// (<see cref="BadInputCorpus.Own"/> …), so that each bad change aims at a message it could change.
+    /// </summary>
+    public const string StoredMessagesRoom = "lived";
+
     public ChatApp App { get; private set; } = null!;
 
     public TestSession Session { get; private set; } = null!;
 
     public string SentinelHistory { get; private set; } = "";
 
+    /// <summary>The stored-messages room's history page, its revision included.</summary>
+    public string StoredMessages { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        App = await ChatApp.StartAsync();
+        // Room in the send budget for the 20 reactions that fill a message.
+        App = await ChatApp.StartAsync(new Dictionary<string, string?> { ["Chat:Limits:SendBurst"] = "100" });
         Session = await App.CreateSessionAsync("Corpus");
-        await using var socket = await App.ConnectAsync(Session, SentinelRoom);
-        await socket.SendMessageAsync("sentinel-1", "the only message of this room");
-        await socket.WaitForAsync("ack");
+        await using (var socket = await App.ConnectAsync(Session, SentinelRoom))
+        {
+            await socket.SendMessageAsync("sentinel-1", "the only message of this room");
+            await socket.WaitForAsync("ack");
+        }
         SentinelHistory = await ReadRawHistoryAsync(SentinelRoom);
+        await FillStoredMessagesRoomAsync();
     }
+
+    private async Task FillStoredMessagesRoomAsync()
+    {
+        var other = await App.CreateSessionAsync("Other");
+        await using var mine = await App.ConnectAsync(Session, StoredMessagesRoom);
+        await using var theirs = await App.ConnectAsync(other, StoredMessagesRoom);
+        async Task<long> SendAsync(ChatSocket socket, string clientMessageId, string text)
+        {
+            await socket.SendMessageAsync(clientMessageId, text);
+            return (await socket.WaitForAsync("ack", a => a.Str("clientMessageId") == clientMessageId)).GetProperty("seq").GetInt64();
+        }
+        async Task ChangeAsync(ChatSocket socket, object frame, string clientMessageId)
+        {
+            await socket.SendJsonAsync(frame);
+            var ack = await socket.WaitForAsync("updateAck", a => a.TryGetProperty("clientMessageId", out var id) && id.GetString() == clientMessageId);
+            Assert.False(ack.GetProperty("duplicate").GetBoolean());
+        }
+
+        Assert.Equal(BadInputCorpus.Own, await SendAsync(mine, "own", "mine, and still editable"));
+        Assert.Equal(BadInputCorpus.Others, await SendAsync(theirs, "others", "not yours"));
+        Assert.Equal(BadInputCorpus.Deleted, await SendAsync(mine, "deleted", "taken back"));
+        await ChangeAsync(mine, new { action = "deleteMessage", seq = BadInputCorpus.Deleted, clientMessageId = "d" }, "d");
+        Assert.Equal(BadInputCorpus.Full, await SendAsync(theirs, "full", "twenty emoji"));
+        for (var i = 0; i < 20; i++)
+            await ChangeAsync(theirs, new { action = "react", seq = BadInputCorpus.Full, emoji = char.ConvertFromUtf32(0x1F600 + i), op = "add", clientMessageId = $"f{i}" }, $"f{i}");
+        StoredMessages = await ReadRawPageAsync(StoredMessagesRoom);
+    }
+
+    /// <summary>A room's newest history page as the server wrote it: its messages' states and the room's revision.</summary>
+    public async Task<string> ReadRawPageAsync(string room) =>
+        (await App.GetJsonAsync($"/api/rooms/{room}/messages?limit=100")).GetRawText();
 
     public async Task<string> ReadRawHistoryAsync(string room) =>
         (await App.GetJsonAsync($"/api/rooms/{room}/messages?limit=100")).GetProperty("messages").GetRawText();
@@ -58,6 +103,11 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
 
         switch (input)
         {
+            case BadFrame { AmongStoredMessages: true } frame:
+                await SendFrameAsync(frame, BadInputFixture.StoredMessagesRoom);
+                // No message, version, revision or reaction changed, and nothing was added.
+                Assert.Equal(fixture.StoredMessages, await fixture.ReadRawPageAsync(BadInputFixture.StoredMessagesRoom));
+                break;
             case BadFrame frame:
                 await SendFrameAsync(frame, room);
                 Assert.Equal("[]", await fixture.ReadRawHistoryAsync(room));
@@ -100,7 +150,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         await socket.SendJsonAsync(new { action = "ping" });
         await socket.WaitForAsync("pong");
         var rest = await socket.CollectAsync(TimeSpan.FromMilliseconds(50));
-        Assert.DoesNotContain(rest, f => f.GetProperty("type").GetString() is "ack" or "message" or "error");
+        Assert.DoesNotContain(rest, f => f.GetProperty("type").GetString() is "ack" or "message" or "error" or "updateAck" or "messageUpdated");
     }
 
     private async Task SendRequestAsync(BadRequest request)
