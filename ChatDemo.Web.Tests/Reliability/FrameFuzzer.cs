@@ -34,6 +34,9 @@ public sealed class FrameFuzzer(int seed)
 
     private static readonly string[] Emoji = ["😀", "👩‍👩‍👧", "🏳️‍🌈", "𝔘", "🇺🇳"];
 
+    // One emoji each (protocol.md 10.5), and near misses: two emoji, a letter, a lone modifier or joiner, ❤ without its selector (valid, and another emoji than ❤️).
+    private static readonly string[] Reactions = ["👍", "❤️", "❤", "👍🏽", "🇺🇳", "👩‍💻", "1️⃣", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "👍👍", "a", "🏽", "\u200d", "👍 ", ""];
+
     private readonly Random _random = new(seed);
 
     /// <summary>A random string of up to <paramref name="maxLength"/> UTF-16 units, biased towards the rules' edges.</summary>
@@ -81,6 +84,25 @@ public sealed class FrameFuzzer(int seed)
             _ => Utf8(Value(0)),
         },
     };
+
+    /// <summary>
+    /// A v1.1 change frame aimed at seqs 1–20, valid three times in four (NextFrame's changes rarely
+    /// are): edits, reactions added and removed, now and then a delete, a mutation one time in five.
+    /// On a live socket most of them meet a stored message, so both the changes and the refusals
+    /// against stored state (unknown_message, message_deleted, duplicates) are exercised.
+    /// </summary>
+    public byte[] NextChangeFrame()
+    {
+        var seq = _random.Next(4) == 0 ? Seqs[_random.Next(Seqs.Length)] : (1 + _random.Next(20)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var id = _random.Next(4) == 0 ? "" : $",\"clientMessageId\":\"x{_random.Next(1000)}\"";
+        var json = _random.Next(10) switch
+        {
+            0 => $$"""{"action":"deleteMessage","seq":{{seq}}{{id}}}""",
+            < 4 => $$"""{"action":"editMessage","seq":{{seq}},"text":{{(_random.Next(3) == 0 ? JsonString(NextString(2100)) : $"\"edit {_random.Next(50)}\"")}}{{id}}}""",
+            _ => $$"""{"action":"react","seq":{{seq}},"emoji":"{{Reactions[_random.Next(Reactions.Length)]}}","op":"{{(_random.Next(8) == 0 ? Ops[_random.Next(Ops.Length)] : _random.Next(3) == 0 ? "remove" : "add")}}"{{id}}}""",
+        };
+        return _random.Next(5) == 0 ? Mutate(Utf8(json)) : Utf8(json);
+    }
 
     /// <summary>A v1.1 change frame (protocol.md 10.2), its fields often valid, sometimes not.</summary>
     private string Change()

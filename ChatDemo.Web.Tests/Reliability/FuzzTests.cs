@@ -44,7 +44,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var kinds = new Dictionary<string, int>();
         for (var i = 0; i < cases; i++)
         {
-            var frame = fuzzer.NextFrame();
+            // One in four a v1.1 change frame, mostly valid (NextFrame's changes rarely are).
+            var frame = i % 4 == 3 ? fuzzer.NextChangeFrame() : fuzzer.NextFrame();
             if (FrameOracle.CheckFrame(frame) is { } failure && failures.Count < 10)
                 failures.Add($"case {i}: {failure}; frame: {FrameOracle.Describe(frame)}");
             var kind = ClientFrame.Parse(frame) switch { ClientFrame.Rejected r => r.Code, var f => f.GetType().Name };
@@ -53,7 +54,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"{cases} frames (seed {Seed}): " + string.Join(", ", kinds.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         // The generator reaches every outcome, or the run proves less than it claims.
-        Assert.All(new[] { "SendMessage", "Ping", "Typing", "invalid_json", "unknown_action", "validation_failed" },
+        Assert.All(new[] { "SendMessage", "Ping", "Typing", "ChangeMessage", "invalid_json", "unknown_action", "validation_failed", "invalid_emoji" },
             kind => Assert.True(kinds.GetValueOrDefault(kind) > 0, $"no case produced {kind}"));
     }
 
@@ -93,13 +94,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var fuzzer = new FrameFuzzer(Seed + 2);
         var socket = await app.ConnectAsync(session, "fuzz");
         var acked = new HashSet<string>();
+        var changed = new Dictionary<long, List<JsonElement>>();
         var closes = 0;
         var answers = new Dictionary<string, int>();
         try
         {
             for (var i = 0; i < cases; i++)
             {
-                var frame = fuzzer.NextFrame();
+                // One in three a v1.1 change, mostly aimed at a message this socket sent.
+                var frame = i % 3 == 2 ? fuzzer.NextChangeFrame() : fuzzer.NextFrame();
                 if (i % 50 == 49) frame = Encoding.UTF8.GetBytes($$"""{"action":"sendMessage","clientMessageId":"big{{i}}","text":"{{new string('x', 33_000)}}"}""");
                 var expectedClose = !IsUtf8(frame) ? WebSocketCloseStatus.InvalidPayloadData
                     : frame.Length > 32 * 1024 ? WebSocketCloseStatus.MessageTooBig
@@ -141,7 +144,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                         else received.Add(f);
                     }
                 }
-                var answer = CheckLiveAnswer(parsed, received, acked);
+                var answer = CheckLiveAnswer(parsed, received, acked, changed);
                 Assert.True(answer.Error is null, $"case {i}: {answer.Error}; frame: {FrameOracle.Describe(frame)}");
                 answers[answer.Kind] = answers.GetValueOrDefault(answer.Kind) + 1;
             }
@@ -153,13 +156,26 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         var history = await ChaosScenario.ReadHistoryAsync(app.Http, "fuzz");
         Assert.Equal(acked.Order(), history.Select(m => m.Id).Order());
+        // protocol.md 10.4 and 10.5: only the acknowledged changes changed anything. Each message is
+        // at version 1 + its accepted changes, in the state the last of them acknowledged, and the
+        // room's revision counts exactly the accepted changes: every refusal left all as it was.
+        foreach (var message in history)
+        {
+            var states = changed.GetValueOrDefault(message.Seq) ?? new List<JsonElement>();
+            Assert.Equal(1 + states.Count, message.Version);
+            if (states.Count > 0) Assert.Equal(ViewMessage.Canonical(states[^1]), message.State);
+        }
+        var revision = (await app.GetJsonAsync("/api/rooms/fuzz/messages")).GetProperty("revision").GetInt64();
+        Assert.Equal(changed.Values.Sum(c => c.Count), revision);
         using var health = await app.Http.GetAsync("/health");
         Assert.True(health.IsSuccessStatusCode);
         output.WriteLine($"{cases} live frames (seed {Seed + 2}): " + string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}")) +
-                         $"; {closes} reconnects; {history.Count} messages stored, all acknowledged");
+                         $"; {closes} reconnects; {history.Count} messages stored, all acknowledged; " +
+                         $"{changed.Values.Sum(c => c.Count)} changes accepted on {changed.Count} messages, nothing else changed");
     }
 
-    private static (string Kind, string? Error) CheckLiveAnswer(ClientFrame parsed, List<JsonElement> received, HashSet<string> acked)
+    private static (string Kind, string? Error) CheckLiveAnswer(ClientFrame parsed, List<JsonElement> received, HashSet<string> acked,
+        Dictionary<long, List<JsonElement>> changed)
     {
         string Types() => string.Join(",", received.Select(f => f.GetProperty("type").GetString()));
         switch (parsed)
@@ -173,7 +189,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 var replyCode = only.GetProperty("code").GetString();
                 return replyCode == "unknown_message" ? ("error unknown_message", null) : ("error", $"a reply answered {replyCode}");
             case ClientFrame.ChangeMessage:
-                return CheckChangeAnswer(received);
+                return CheckChangeAnswer(received, changed);
             case ClientFrame.SendMessage send:
                 var ack = received.FirstOrDefault(f => f.GetProperty("type").GetString() == "ack");
                 if (ack.ValueKind == JsonValueKind.Undefined) return ("ack", $"no ack, got [{Types()}]");
@@ -196,7 +212,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     /// protocol.md 10.3 and 10.5: a valid change gets one error about the stored message, or an
     /// updateAck, preceded by the room's messageUpdated when it changed something.
     /// </summary>
-    private static (string Kind, string? Error) CheckChangeAnswer(List<JsonElement> received)
+    private static (string Kind, string? Error) CheckChangeAnswer(List<JsonElement> received, Dictionary<long, List<JsonElement>> changed)
     {
         string Types() => string.Join(",", received.Select(f => f.GetProperty("type").GetString()));
         if (received is [var error] && error.GetProperty("type").GetString() == "error")
@@ -210,8 +226,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var duplicate = ack.GetProperty("duplicate").GetBoolean();
         var updates = received.Where(f => f.GetProperty("type").GetString() == "messageUpdated").ToList();
         if (updates.Count != (duplicate ? 0 : 1) || received.Count != updates.Count + 1) return ("updateAck", $"unexpected frames [{Types()}]");
-        if (!duplicate && updates[0].GetProperty("version").GetInt64() != ack.GetProperty("message").GetProperty("version").GetInt64())
+        var state = ack.GetProperty("message");
+        if (!duplicate && ViewMessage.Canonical(updates[0]) != ViewMessage.Canonical(state))
             return ("updateAck", "the broadcast state is not the acknowledged one");
+        if (!duplicate)
+        {
+            var seq = state.GetProperty("seq").GetInt64();
+            if (!changed.TryGetValue(seq, out var states)) changed[seq] = states = [];
+            states.Add(state.Clone());
+        }
         return (duplicate ? "updateAck duplicate" : "updateAck", null);
     }
 
