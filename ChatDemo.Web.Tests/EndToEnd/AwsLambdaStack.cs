@@ -21,10 +21,15 @@ namespace ChatDemo.Web.Tests.EndToEnd;
 public sealed class AwsLambdaStack : IAsyncDisposable
 {
     private readonly IAmazonDynamoDB _dynamoDb;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection> _configureServices;
+    private readonly List<LambdaApp> _moreInstances = [];
 
     private AwsLambdaStack(LambdaApp app, ApiGatewayManagementFake apiGateway, EventBridgeFake eventBridge,
-        DynamoDbTableNames tables, IAmazonDynamoDB dynamoDb)
+        DynamoDbTableNames tables, IAmazonDynamoDB dynamoDb, Dictionary<string, string?> settings, Action<IServiceCollection> configureServices)
     {
+        _settings = settings;
+        _configureServices = configureServices;
         App = app;
         ApiGateway = apiGateway;
         EventBridge = eventBridge;
@@ -54,13 +59,25 @@ public sealed class AwsLambdaStack : IAsyncDisposable
         settings["Chat:DynamoDb:MessagesTable"] = tables.Messages;
         settings["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
         settings["Chat:DynamoDb:CreateTables"] = "true";
-        var app = await LambdaApp.StartAsync(testEndpoints: false, settings,
-            services =>
-            {
-                services.AddSingleton(AwsTestCredentials.Identity);
-                configureServices?.Invoke(services);
-            });
-        return new AwsLambdaStack(app, apiGateway, eventBridge, tables, await Dynalite.CreateClientAsync());
+        void ConfigureServices(IServiceCollection services)
+        {
+            services.AddSingleton(AwsTestCredentials.Identity);
+            configureServices?.Invoke(services);
+        }
+        var app = await LambdaApp.StartAsync(testEndpoints: false, settings, ConfigureServices);
+        return new AwsLambdaStack(app, apiGateway, eventBridge, tables, await Dynalite.CreateClientAsync(), settings, ConfigureServices);
+    }
+
+    /// <summary>
+    /// Another instance of the function on the same tables, bus and API, as Lambda runs when
+    /// invocations overlap: each instance takes one invocation at a time, so only two instances
+    /// make two changes race in the store. Disposed with the stack.
+    /// </summary>
+    public async Task<LambdaApp> StartAnotherInstanceAsync()
+    {
+        var instance = await LambdaApp.StartAsync(testEndpoints: false, _settings, _configureServices);
+        _moreInstances.Add(instance);
+        return instance;
     }
 
     /// <summary>API Gateway's <c>$connect</c> for a new guest session: the room and token in the query, as the page sends them.</summary>
@@ -74,10 +91,21 @@ public sealed class AwsLambdaStack : IAsyncDisposable
     }
 
     /// <summary>API Gateway's MESSAGE event for a frame the client sent on <paramref name="routeKey"/>.</summary>
-    public async Task SendAsync(string connectionId, object frame, string routeKey)
+    public Task SendAsync(string connectionId, object frame, string routeKey) => SendAsync(App, connectionId, frame, routeKey);
+
+    /// <summary>The MESSAGE event handled by the given instance of the function.</summary>
+    public static async Task SendAsync(LambdaApp instance, string connectionId, object frame, string routeKey)
     {
-        var result = await App.InvokeAsync(Events.WebSocketMessage(connectionId, routeKey, JsonSerializer.Serialize(frame)));
+        var result = await instance.InvokeAsync(Events.WebSocketMessage(connectionId, routeKey, JsonSerializer.Serialize(frame)));
         Assert.Equal(200, result.Proxy.StatusCode);
+    }
+
+    /// <summary><c>GET /api/rooms/{room}/messages/{seq}</c> through API Gateway's HTTP API: one message's stored state.</summary>
+    public async Task<JsonElement> GetMessageAsync(string room, long seq)
+    {
+        var answer = (await App.InvokeAsync(Events.HttpApiV2("GET", $"/api/rooms/{room}/messages/{seq}"))).Proxy;
+        Assert.Equal(200, answer.StatusCode);
+        return answer.BodyJson;
     }
 
     /// <summary>The room's connection ids as the workflow reads them: the ByRoom index, page by page.</summary>
@@ -139,6 +167,7 @@ public sealed class AwsLambdaStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var instance in _moreInstances) await instance.DisposeAsync();
         await App.DisposeAsync();
         _dynamoDb.Dispose();
         Assert.Empty(ApiGateway.SignatureFailures);
