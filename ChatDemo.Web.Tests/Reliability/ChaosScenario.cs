@@ -30,7 +30,8 @@ public sealed record ChaosSettings
 
     /// <summary>
     /// Per room, a client that only watches: it loads the room, goes offline from the first
-    /// restart until the senders are done, and must then catch up by seq and by changedSince (10.8).
+    /// restart until every send and change is answered, and must then catch up by seq and by
+    /// changedSince (10.8).
     /// </summary>
     public int OfflineObserversPerRoom { get; init; } = 1;
 }
@@ -167,9 +168,10 @@ public static class ChaosScenario
                     restarts++;
                 }
             }
-            foreach (var observer in observers) observer.GoOnline();
             foreach (var sender in senders) sent.AddRange(await sender);
             await WaitForAllAsync(clients.Select(c => c.Client.WaitUntilAllAckedAsync(settings.SettleTimeout)));
+            // Back only once every change is made: what they missed they can only get by catching up.
+            foreach (var observer in observers) observer.GoOnline();
 
             return await CheckAsync(app, settings, rooms, clients, plans, observers, sent, aborts, restarts, stopwatch);
         }
