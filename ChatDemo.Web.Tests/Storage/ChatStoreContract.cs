@@ -282,6 +282,17 @@ public abstract class ChatStoreContract : IAsyncLifetime
     // ---- connections and presence
 
     [Fact]
+    public async Task AnAdministratorsConnectionKeepsItsFlag()
+    {
+        var connection = Connection("c_1", "lobby", Alice) with { Admin = true };
+
+        await Store.AddConnectionAsync(connection, default);
+
+        Assert.Equal(connection, await Store.GetConnectionAsync("c_1", default));
+        Assert.Equal(connection, (await Store.RemoveConnectionAsync("c_1", default))?.Connection);
+    }
+
+    [Fact]
     public async Task AConnectionCanBeFoundListedAndRemovedOnce()
     {
         var connection = Connection("c_1", "lobby", Alice);

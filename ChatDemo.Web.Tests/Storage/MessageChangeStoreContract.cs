@@ -108,6 +108,19 @@ public abstract class MessageChangeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AModeratorDeletesAnyonesMessageAndOthersAreNotTheAuthor()
+    {
+        var sent = await SendAsync("lobby", Alice, "c-1", "spam");
+
+        var refused = Assert.IsType<ChangeOutcome.Refused>(await ChangeAsync("lobby", sent.Seq, new MessageChange.Delete(), Bob));
+        Assert.Equal(ErrorCodes.NotAuthor, refused.Code);
+
+        var tombstone = await ChangedAsync("lobby", sent.Seq, new MessageChange.Delete { ByModerator = true }, Bob, second: 2);
+        Assert.Equal(sent with { Text = "", DeletedAt = T0.AddSeconds(2), Version = 2, Revision = 1 }, tombstone);
+        Assert.All(await ReadStoredTextsAsync("lobby", sent.Seq), text => Assert.Equal("", text));
+    }
+
+    [Fact]
     public async Task ResendingADeletedMessagesSendIsStillADuplicate()
     {
         var sent = await SendAsync("lobby", Alice, "c-1", "oops");

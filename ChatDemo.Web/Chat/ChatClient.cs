@@ -6,9 +6,13 @@ namespace ChatDemo.Web.Chat;
 /// <param name="ConnectionId">The transport's connection id (Kestrel's or API Gateway's).</param>
 /// <param name="Room">The one room of this connection.</param>
 /// <param name="User">The verified sender, from the session token.</param>
-/// <param name="RateLimit">The connection's send budget where the transport keeps one per connection (Kestrel);
+/// <param name="RateLimit">The connection's send budget where the transport keeps one (Kestrel);
 /// on AWS, API Gateway's stage throttling stands in its place.</param>
-public sealed record ChatClient(string ConnectionId, string Room, ChatUser User, SendRateLimit? RateLimit = null);
+public sealed record ChatClient(string ConnectionId, string Room, ChatUser User, SendRateLimit? RateLimit = null)
+{
+    /// <summary>v1.2: an administrator's connection (<see cref="ChatConnection.Admin"/>).</summary>
+    public bool Admin { get; init; }
+}
 
 /// <summary>What the transport should do after a frame was handled.</summary>
 public enum FrameOutcome

@@ -47,7 +47,14 @@ public sealed record ChatConnection(
     string ConnectionId,
     string Room,
     ChatUser User,
-    DateTimeOffset ConnectedAt);
+    DateTimeOffset ConnectedAt)
+{
+    /// <summary>
+    /// v1.2: the connection's session is an administrator's (protocol.md 11.4), who acts as an owner
+    /// in every room; kept with the connection so that every frame of it is judged alike.
+    /// </summary>
+    public bool Admin { get; init; }
+}
 
 /// <summary>A user online in a room, since their earliest open connection.</summary>
 public sealed record PresentUser(string Id, string Name, DateTimeOffset OnlineSince);

@@ -1,4 +1,4 @@
-using ChatDemo.Web.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatDemo.Web.Chat;
 
@@ -88,8 +88,8 @@ public static class ChatStoreExtensions
     /// </summary>
     public static IServiceCollection AddChatStore(this IServiceCollection services, Func<IServiceProvider, IChatStore> create)
     {
-        services.AddSingleton<IChatStore>(sp => new InstrumentedChatStore(
-            create(sp), sp.GetRequiredService<ChatMetrics>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<StoreCallObserver>();
+        services.AddSingleton<IChatStore>(sp => new InstrumentedChatStore(create(sp), sp.GetRequiredService<StoreCallObserver>()));
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<IChatStore>());
         return services;

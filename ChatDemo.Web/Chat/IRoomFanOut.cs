@@ -28,6 +28,9 @@ public enum RoomEventKind
 
     /// <summary>v1.1: a <c>messageUpdated</c> frame, a changed message's whole state.</summary>
     MessageUpdated,
+
+    /// <summary>v1.2: a <c>member</c> frame: someone joined, left, was removed, got a role or was moderated.</summary>
+    Member,
 }
 
 /// <summary>

@@ -1,13 +1,10 @@
-using System.Diagnostics;
-using ChatDemo.Web.Telemetry;
-
 namespace ChatDemo.Web.Chat;
 
 /// <summary>
 /// Any store, observed: each call is a <c>store {operation}</c> span and a
 /// <c>chatdemo.store.duration</c> measurement tagged with the operation, for both engines alike.
 /// </summary>
-public sealed class InstrumentedChatStore(IChatStore inner, ChatMetrics metrics, TimeProvider time) : IChatStore
+public sealed class InstrumentedChatStore(IChatStore inner, StoreCallObserver observer) : IChatStore
 {
     public Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         Observe("append_messages", messages.Count > 0 ? messages[0].Room : null, () => inner.AppendMessagesAsync(messages, cancellationToken));
@@ -37,25 +34,5 @@ public sealed class InstrumentedChatStore(IChatStore inner, ChatMetrics metrics,
             return true;
         });
 
-    private async Task<T> Observe<T>(string operation, string? room, Func<Task<T>> call)
-    {
-        using var span = ChatTelemetry.ActivitySource.StartActivity($"store {operation}", ActivityKind.Client);
-        span?.SetTag(ChatTelemetry.Attributes.Operation, operation);
-        if (room is not null) span?.SetTag(ChatTelemetry.Attributes.Room, room);
-        var started = time.GetTimestamp();
-        try
-        {
-            return await call();
-        }
-        catch (Exception e)
-        {
-            span?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-            throw;
-        }
-        finally
-        {
-            metrics.StoreDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>(ChatMetrics.Tags.Operation, operation));
-        }
-    }
+    private Task<T> Observe<T>(string operation, string? room, Func<Task<T>> call) => observer.ObserveAsync(operation, room, call);
 }

@@ -15,6 +15,12 @@ public abstract record MessageChange
     public sealed record Delete : MessageChange
     {
         public override string Action => "deleteMessage";
+
+        /// <summary>
+        /// v1.2: the requester moderates the room (owner, moderator, administrator: protocol.md 11.6)
+        /// and may delete anyone's message. Set by the chat core from the room's rights, never from a frame.
+        /// </summary>
+        public bool ByModerator { get; init; }
     }
 
     /// <summary>Adds or removes the requester's reaction; <paramref name="Emoji"/> passed <see cref="Chat.Emoji.IsSingle"/>.</summary>

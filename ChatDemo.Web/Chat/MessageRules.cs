@@ -19,8 +19,8 @@ public static class MessageRules
                 if (current.Text == edit.Text) return new ChangeOutcome.Unchanged(current);
                 return Next(current with { Text = edit.Text, EditedAt = at });
 
-            case MessageChange.Delete:
-                if (!MayDelete(current, by)) return NotAuthor("delete");
+            case MessageChange.Delete delete:
+                if (!MayDelete(current, by, delete.ByModerator)) return NotAuthor("delete");
                 if (current.IsDeleted) return new ChangeOutcome.Unchanged(current);
                 return Next(current with
                 {
@@ -62,8 +62,8 @@ public static class MessageRules
 
     private static bool IsAuthor(ChatMessage message, ChatUser user) => message.Sender.Id == user.Id;
 
-    // The seam for moderators: once rooms have them, a moderator may delete too (protocol.md 10.5).
-    private static bool MayDelete(ChatMessage message, ChatUser user) => IsAuthor(message, user);
+    // The author, and from v1.2 whoever moderates the room (protocol.md 11.6).
+    private static bool MayDelete(ChatMessage message, ChatUser user, bool byModerator) => byModerator || IsAuthor(message, user);
 
     private static ChangeOutcome.Refused NotAuthor(string verb) =>
         new(ErrorCodes.NotAuthor, $"only the author of a message may {verb} it");

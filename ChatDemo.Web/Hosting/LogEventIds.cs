@@ -19,5 +19,7 @@ public static class LogEventIds
         ["Delivery"] = (700, 799),
         ["ApiGatewayWebSockets"] = (800, 899),
         ["Accounts"] = (900, 999),
+        ["Sessions"] = (1000, 1099),
+        ["Rooms"] = (1100, 1199),
     };
 }

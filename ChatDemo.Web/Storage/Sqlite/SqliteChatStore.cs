@@ -291,8 +291,8 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
             using var insert = db.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO connections (connection_id, room, user_id, user_name, connected_at)
-                VALUES ($id, $room, $uid, $uname, $at)
+                INSERT INTO connections (connection_id, room, user_id, user_name, connected_at, admin)
+                VALUES ($id, $room, $uid, $uname, $at, $admin)
                 ON CONFLICT (connection_id) DO NOTHING
                 """;
             insert.Parameters.AddWithValue("$id", c.ConnectionId);
@@ -300,6 +300,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
             insert.Parameters.AddWithValue("$uid", c.User.Id);
             insert.Parameters.AddWithValue("$uname", c.User.Name);
             insert.Parameters.AddWithValue("$at", c.ConnectedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$admin", c.Admin ? 1 : 0);
             var added = insert.ExecuteNonQuery() == 1;
             var first = added && CountUserConnections(db, transaction, c.Room, c.User.Id) == 1;
             transaction.Commit();
@@ -341,7 +342,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
     {
         using var delete = db.CreateCommand();
         delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM connections WHERE connection_id = $id RETURNING connection_id, room, user_id, user_name, connected_at";
+        delete.CommandText = "DELETE FROM connections WHERE connection_id = $id RETURNING " + ConnectionColumns;
         delete.Parameters.AddWithValue("$id", connectionId);
         ChatConnection? gone;
         using (var reader = delete.ExecuteReader())
@@ -366,7 +367,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT connection_id, room, user_id, user_name, connected_at FROM connections WHERE connection_id = $id";
+        command.CommandText = $"SELECT {ConnectionColumns} FROM connections WHERE connection_id = $id";
         command.Parameters.AddWithValue("$id", connectionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadConnection(reader) : null;
@@ -391,6 +392,11 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
     public Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(now, static (db, at) =>
         {
+            // An expired invitation's use count goes too: the invitation admits nobody any more.
+            using var invites = db.CreateCommand();
+            invites.CommandText = "DELETE FROM invite_uses WHERE expires_at < $now";
+            invites.Parameters.AddWithValue("$now", at.ToUnixTimeMilliseconds());
+            invites.ExecuteNonQuery();
             using var delete = db.CreateCommand();
             delete.CommandText = "DELETE FROM messages WHERE expires_at < $now";
             delete.Parameters.AddWithValue("$now", at.ToUnixTimeMilliseconds());
@@ -423,14 +429,19 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
         Reactions = StoredReactions.Decode(r.IsDBNull(13) ? null : r.GetString(13)),
     };
 
-    private static ChatConnection ReadConnection(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), new ChatUser(r.GetString(2), r.GetString(3)), FromUnixMs(r.GetInt64(4)));
+    private const string ConnectionColumns = "connection_id, room, user_id, user_name, connected_at, admin";
 
-    private static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private static ChatConnection ReadConnection(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), new ChatUser(r.GetString(2), r.GetString(3)), FromUnixMs(r.GetInt64(4)))
+    {
+        Admin = r.GetInt64(5) != 0,
+    };
+
+    internal static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     // Writes are short and synchronous inside the gate: SQLite's API is synchronous underneath,
     // and holding the single writer connection for the whole transaction keeps it atomic.
-    private async Task<TResult> WriteAsync<TState, TResult>(TState state, Func<SqliteConnection, TState, TResult> write, CancellationToken cancellationToken)
+    internal async Task<TResult> WriteAsync<TState, TResult>(TState state, Func<SqliteConnection, TState, TResult> write, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -465,7 +476,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
         return writer;
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);

@@ -1,12 +1,13 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Storage.Sqlite;
 
 public static class SqliteServiceCollectionExtensions
 {
-    /// <summary><c>Chat__Store=Sqlite</c> (the default): one embedded file, swept for expired messages.</summary>
+    /// <summary><c>Chat__Store=Sqlite</c> (the default): one embedded file (messages, connections, rooms), swept for expired messages.</summary>
     public static IServiceCollection AddSqliteStore(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -17,6 +18,7 @@ public static class SqliteServiceCollectionExtensions
             return new SqliteChatStore(path);
         });
         services.AddChatStore(sp => sp.GetRequiredService<SqliteChatStore>());
+        services.AddRoomStore(sp => new SqliteRoomStore(sp.GetRequiredService<SqliteChatStore>()));
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddSingleton<IMessageRetention>(sp => sp.GetRequiredService<SqliteChatStore>());
         services.AddHostedService<SqliteInitializer>();
