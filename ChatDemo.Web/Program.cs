@@ -13,6 +13,7 @@ using ChatDemo.Web.Lambda;
 using ChatDemo.Web.Observability;
 using ChatDemo.Web.Page;
 using ChatDemo.Web.Presence;
+using ChatDemo.Web.Rooms;
 using ChatDemo.Web.Sessions;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Storage.Sqlite;
@@ -42,6 +43,7 @@ builder.Services.AddChatSwagger();
 builder.Services.AddSessions();
 builder.Services.AddAccounts();
 builder.Services.AddChat();
+builder.Services.AddRooms();
 builder.Services.AddChatHealth();
 
 if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
@@ -63,7 +65,7 @@ if (mode.ServesWebSockets) app.UseChatWebSockets();
 app.UseRateLimiter();
 
 app.MapSessions();
-var rooms = app.MapRoomRoutes();
+var rooms = app.MapRooms(app.MapRoomRoutes());
 rooms.MapHistory();
 rooms.MapPresence();
 app.MapClientConfig();

@@ -84,7 +84,7 @@ public sealed class ChatSocket : IAsyncDisposable
     /// The first frame not yet taken that has the type and matches, whenever it arrived; frames of
     /// other types stay for later calls. Fails after the timeout.
     /// </summary>
-    public async Task<JsonElement> WaitForAsync(string type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    public async Task<JsonElement> WaitForAsync(string? type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
@@ -94,7 +94,7 @@ public sealed class ChatSocket : IAsyncDisposable
                 for (var i = 0; i < _received.Count; i++)
                 {
                     var frame = _received[i];
-                    if (frame.GetProperty("type").GetString() == type && (match is null || match(frame)))
+                    if ((type is null || frame.GetProperty("type").GetString() == type) && (match is null || match(frame)))
                     {
                         _received.RemoveAt(i);
                         return frame;
@@ -121,6 +121,11 @@ public sealed class ChatSocket : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The answer to the frame with <paramref name="clientMessageId"/>: its <c>ack</c>, <c>updateAck</c> or <c>error</c>.</summary>
+    public Task<JsonElement> WaitForAnswerAsync(string clientMessageId, TimeSpan? timeout = null) =>
+        WaitForAsync(type: null, f => f.GetProperty("type").GetString() is "ack" or "updateAck" or "error"
+            && f.TryGetProperty("clientMessageId", out var id) && id.GetString() == clientMessageId, timeout);
 
     /// <summary>
     /// Takes the first frame of the type that matches among those already received (everything

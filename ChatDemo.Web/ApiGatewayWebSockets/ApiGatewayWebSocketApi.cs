@@ -36,13 +36,20 @@ public static class ApiGatewayWebSocketApi
         };
     }
 
-    /// <summary>Kestrel's handshake (without Origin): a 400 or 401 here makes API Gateway refuse the connection.</summary>
+    /// <summary>
+    /// Kestrel's handshake (without Origin): a 400, 401 or 403 (a banned user, a non-member of a
+    /// private room) here makes API Gateway refuse the connection.
+    /// </summary>
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> ConnectAsync(
         HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, WebSocketHandshake handshake, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (handshake.Check(request, checkOrigin: false, out var room, out var user) is { } refusal) return refusal;
-        await chat.ConnectAsync(new ChatConnection(webSocket.ConnectionId, room, user, ChatTime.Truncate(time.GetUtcNow())), cancellationToken);
+        var checkedHandshake = await handshake.CheckAsync(request, checkOrigin: false, cancellationToken);
+        if (checkedHandshake.Refusal is { } refusal) return refusal;
+        var session = checkedHandshake.Session!;
+        await chat.ConnectAsync(
+            new ChatConnection(webSocket.ConnectionId, checkedHandshake.Room, session.User, ChatTime.Truncate(time.GetUtcNow())) { Admin = session.Admin },
+            cancellationToken);
         return TypedResults.Ok();
     }
 
@@ -72,7 +79,7 @@ public static class ApiGatewayWebSocketApi
         using var frame = new MemoryStream();
         await request.Body.CopyToAsync(frame, cancellationToken);
         await chat.HandleFrameAsync(
-            new ChatClient(connection.ConnectionId, connection.Room, connection.User),
+            new ChatClient(connection.ConnectionId, connection.Room, connection.User) { Admin = connection.Admin },
             frame.GetBuffer().AsMemory(0, (int)frame.Length),
             cancellationToken);
         return TypedResults.Ok();

@@ -26,4 +26,7 @@ internal static partial class ChatLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Version {Version} of message {Seq} of room {Room} is stored but its fan-out failed; clients will find it with changedSince")]
     public static partial void ChangePublishFailed(ILogger logger, Exception exception, string room, long seq, long version);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Reading the rights of connection {ConnectionId} in room {Room} failed")]
+    public static partial void RightsFailed(ILogger logger, Exception exception, string connectionId, string room);
 }

@@ -15,6 +15,7 @@ public sealed class ChatService(
     IMessageChangeStore changes,
     IRoomFanOut fanOut,
     IConnectionSender sender,
+    IRoomAuthority rooms,
     RoomLocks roomLocks,
     MessageAppender appender,
     TimeProvider time,
@@ -60,17 +61,24 @@ public sealed class ChatService(
         switch (parsed)
         {
             case ClientFrame.SendMessage send:
+                if (await RightsToWriteAsync(client, send.ClientMessageId, cancellationToken) is null) break;
                 if (await OverRateAsync(client, send.ClientMessageId, cancellationToken) is { } sendRefused) return sendRefused;
                 await SendMessageAsync(client, send, cancellationToken);
                 break;
 
             case ClientFrame.ChangeMessage change:
+                if (await RightsToWriteAsync(client, change.ClientMessageId, cancellationToken) is not { } rights) break;
                 // Edits, deletes and reactions spend the same budget as sends (protocol.md 10.5).
                 if (await OverRateAsync(client, change.ClientMessageId, cancellationToken) is { } changeRefused) return changeRefused;
+                // Whoever moderates the room may delete anyone's message (protocol.md 11.6).
+                if (change.Change is MessageChange.Delete delete && rights.Moderates)
+                    change = change with { Change = delete with { ByModerator = true } };
                 await ChangeMessageAsync(client, change, cancellationToken);
                 break;
 
             case ClientFrame.Typing:
+                // A muted user's typing is dropped silently (protocol.md 11.6); so is it when the rights cannot be read.
+                if (await TryGetRightsAsync(client, cancellationToken) is not { MutedUntil: null }) break;
                 await fanOut.PublishAsync(
                     new RoomEvent(client.Room, RoomEventKind.Typing, ServerFrames.Typing(client.Room, client.User), client.ConnectionId),
                     cancellationToken);
@@ -88,6 +96,41 @@ public sealed class ChatService(
                 break;
         }
         return FrameOutcome.Continue;
+    }
+
+    /// <summary>
+    /// The rights of a frame that writes (send, edit, delete, react), checked after the frame's own
+    /// validation and before the rate limit (protocol.md 11.6): null when it was refused here, with
+    /// <c>muted</c> (and <c>until</c>), or with <c>internal</c> when the rights could not be read.
+    /// </summary>
+    private async Task<RoomRights?> RightsToWriteAsync(ChatClient client, string? clientMessageId, CancellationToken cancellationToken)
+    {
+        var rights = await TryGetRightsAsync(client, cancellationToken);
+        if (rights is null)
+        {
+            await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                "the room's rules could not be read; send it again", clientMessageId), cancellationToken);
+            return null;
+        }
+        if (rights.MutedUntil is not { } until) return rights;
+        metrics.FramesRefused.Add(1, new KeyValuePair<string, object?>(ChatMetrics.Tags.Reason, ErrorCodes.Muted));
+        Activity.Current?.SetTag(ChatTelemetry.Attributes.Outcome, ErrorCodes.Muted);
+        ChatLog.FrameRejected(logger, client.ConnectionId, ErrorCodes.Muted);
+        await ReplyAsync(client, ServerFrames.Muted(until, clientMessageId), cancellationToken);
+        return null;
+    }
+
+    private async Task<RoomRights?> TryGetRightsAsync(ChatClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await rooms.GetRightsAsync(client.Room, client.User, client.Admin, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ChatLog.RightsFailed(logger, e, client.ConnectionId, client.Room);
+            return null;
+        }
     }
 
     /// <summary>Takes a token of the connection's budget; when there is none, answers <c>rate_limited</c> and says what to do.</summary>

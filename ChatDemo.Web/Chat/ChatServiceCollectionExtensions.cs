@@ -1,4 +1,5 @@
-using ChatDemo.Web.Telemetry;
+using ChatDemo.Web.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Chat;
 
@@ -7,6 +8,7 @@ public static class ChatServiceCollectionExtensions
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddSingleton<RoomLocks>();
+        services.AddSingleton(sp => new SendBudgets(sp.GetRequiredService<IOptions<ChatOptions>>().Value.Limits, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MessageAppender>();
         services.AddSingleton<ChatService>();
         return services;

@@ -194,4 +194,7 @@ public static class ErrorCodes
     public const string NotAuthor = "not_author";
     public const string MessageDeleted = "message_deleted";
     public const string TooManyReactions = "too_many_reactions";
+
+    // v1.2, rooms (protocol.md 11.6).
+    public const string Muted = "muted";
 }

@@ -124,7 +124,17 @@ public static class ServerFrames
         if (e.clientMessageId is not null) w.WriteString("clientMessageId", e.clientMessageId);
     });
 
-    private static void WriteUser(Utf8JsonWriter w, ChatUser user)
+    /// <summary>v1.2: the <c>error</c> refusing a muted user's frame, with <c>until</c> (protocol.md 11.6).</summary>
+    public static byte[] Muted(DateTimeOffset until, string? clientMessageId) => Write((until, clientMessageId), static (w, e) =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", ErrorCodes.Muted);
+        w.WriteString("message", $"you are muted in this room until {ChatTime.ToWire(e.until)}; this was not stored");
+        if (e.clientMessageId is not null) w.WriteString("clientMessageId", e.clientMessageId);
+        w.WriteString("until", ChatTime.ToWire(e.until));
+    });
+
+    public static void WriteUser(Utf8JsonWriter w, ChatUser user)
     {
         w.WriteStartObject("user");
         w.WriteString("id", user.Id);
@@ -134,7 +144,8 @@ public static class ServerFrames
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
-    private static byte[] Write<T>(T state, Action<Utf8JsonWriter, T> body)
+    /// <summary>One frame: an object written by <paramref name="body"/>, as UTF-8 bytes of its own.</summary>
+    public static byte[] Write<T>(T state, Action<Utf8JsonWriter, T> body)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();

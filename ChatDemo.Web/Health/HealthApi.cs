@@ -1,5 +1,6 @@
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Http;
+using ChatDemo.Web.Rooms;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -54,7 +55,7 @@ public static class HealthApi
 public sealed record HealthView(string Status);
 
 /// <summary>Ready when the store answers a probe within <see cref="Timeout"/>.</summary>
-internal sealed class StoreHealthCheck(IChatStore store, ILogger<StoreHealthCheck> logger) : IHealthCheck
+internal sealed class StoreHealthCheck(IChatStore store, IServiceProvider services, ILogger<StoreHealthCheck> logger) : IHealthCheck
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -65,6 +66,8 @@ internal sealed class StoreHealthCheck(IChatStore store, ILogger<StoreHealthChec
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
             await store.CheckHealthAsync(timeout.Token);
+            // The rooms' store too (v1.2), where the engine has one: a private room's checks read it on every upgrade.
+            if (services.GetService<IRoomStore>() is { } rooms) await rooms.CheckHealthAsync(timeout.Token);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

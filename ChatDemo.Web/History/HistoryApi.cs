@@ -21,17 +21,22 @@ public static class HistoryApi
                              "`hasMore` says whether more exist in the direction asked. With changedSince=R (v1.1): the messages changed after " +
                              "room revision R, in their current state, by ascending revision; ask again with changedSince = the page's `revision` " +
                              "while `hasMore`. Every page carries `revision`: every change up to it is reflected in the page. " +
-                             "An unknown room is an empty list. No token needed.")
+                             "An unknown room is an empty list. No token needed for a public room; a private room (v1.2) needs " +
+                             "'Authorization: Bearer <session token>' of a member: 401 without one, 403 for a non-member.")
             .Produces<HistoryPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireChatRateLimit(RateLimiting.Api);
         rooms.MapGet("/messages/{seq}", GetMessage)
             .WithName("GetRoomMessage")
             .WithSummary("Read one message in its current state")
             .WithDescription("The message's state as in history (protocol.md 10.1): for a reply whose target is not loaded. " +
-                             "404 when the room has no message with that seq. No token needed.")
+                             "404 when the room has no message with that seq. A private room: 401 without a token, 403 for a non-member.")
             .Produces<ChatMessage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireChatRateLimit(RateLimiting.Api);
         return rooms;

@@ -15,7 +15,9 @@ public static class SwaggerExtensions
             {
                 Title = "ChatDemo API",
                 Version = "v1",
-                Description = "Guest sessions, room history and presence of ChatDemo, protocol version 1. " +
+                Description = "Guest sessions, room history and presence of ChatDemo, protocol version 1; v1.2's rooms, members, " +
+                              "invitations, moderation and read positions. Calls that act for a user take the session token of " +
+                              "POST /api/sessions as 'Authorization: Bearer <token>'. " +
                               "Live chat runs over the WebSocket from GET /api/config; errors are application/problem+json.",
             });
             // A message's reactions are written as an array (ServerFrames.WriteMessageFields), not as the set's properties.

@@ -14,9 +14,12 @@ public static class PresenceApi
         rooms.MapGet("/presence", GetPresence)
             .WithName("GetRoomPresence")
             .WithSummary("List who is online in a room")
-            .WithDescription("Each user with at least one open connection in the room, once, oldest first. No token needed.")
+            .WithDescription("Each user with at least one open connection in the room, once, oldest first. No token needed for a public " +
+                             "room; a private room (v1.2): 401 without a token, 403 for a non-member.")
             .Produces<PresenceView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireChatRateLimit(RateLimiting.Api);
         return rooms;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using ChatDemo.Web.Chat;
 
 namespace ChatDemo.Web.WebSockets;
@@ -10,7 +11,7 @@ namespace ChatDemo.Web.WebSockets;
 /// set under the room's own lock without allocating: copying a member array on every join made
 /// 10,000 joins allocate hundreds of MB of garbage that the GC kept committed.
 /// </summary>
-public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
+public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender, IRoomConnectionCloser
 {
     private readonly ConcurrentDictionary<string, WebSocketClient> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoomMembers> _byRoom = new(StringComparer.Ordinal);
@@ -65,8 +66,31 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
     public ValueTask<bool> SendAsync(string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_byId.TryGetValue(connectionId, out var client) && client.TryEnqueue(frame));
 
+    /// <summary>
+    /// Closes the user's connections to the room with the reason's close code (protocol.md 11.4,
+    /// 11.6) after their queued frames: the room's <c>member</c> frame, published before, reaches
+    /// them first, so it is not sent again here.
+    /// </summary>
+    public ValueTask CloseUserConnectionsAsync(string room, string userId, RoomCloseReason reason, ReadOnlyMemory<byte> memberFrame, CancellationToken cancellationToken)
+    {
+        RoomMembers? members;
+        lock (_roomsLock)
+        {
+            _byRoom.TryGetValue(room, out members);
+        }
+        members?.CloseUser(userId, (WebSocketCloseStatus)(int)reason, CloseReasonText(reason));
+        return ValueTask.CompletedTask;
+    }
+
+    private static string CloseReasonText(RoomCloseReason reason) => reason switch
+    {
+        RoomCloseReason.Kicked => "kicked",
+        RoomCloseReason.Banned => "banned",
+        _ => "removed from the room",
+    };
+
     /// <summary>Asks every connection to close (after its queued frames) with the given code.</summary>
-    public void CloseAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    public void CloseAll(WebSocketCloseStatus status, string reason)
     {
         foreach (var client in _byId.Values) client.Close(status, reason);
     }
@@ -92,6 +116,14 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender
                 _members.Remove(client);
                 return _members.Count;
             }
+        }
+
+        /// <summary>Closes the user's connections, except an administrator's (nobody acts on one).</summary>
+        public void CloseUser(string userId, WebSocketCloseStatus status, string reason)
+        {
+            List<WebSocketClient> closing;
+            lock (_members) closing = _members.Where(m => m.Client.User.Id == userId && !m.Client.Admin).ToList();
+            foreach (var client in closing) client.Close(status, reason);
         }
 
         public void Publish(RoomEvent roomEvent)

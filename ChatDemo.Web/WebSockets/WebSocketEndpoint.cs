@@ -20,6 +20,7 @@ public static class WebSocketEndpoint
             .WithSummary("Open the chat WebSocket (Kestrel mode)")
             .WithDescription("Upgrade with ?room={room}&token={token}. 400 for a missing or bad room or a request that is not " +
                              "a WebSocket upgrade, 401 for a missing, forged or expired token, 403 for a foreign Origin, " +
+                             "403 'Banned' for a user banned from the room and 403 'Not a member' for a non-member of a private room, " +
                              "503 while the server shuts down or is at its connection limit. Frames are described in docs/protocol.md of the repository.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -33,6 +34,7 @@ public static class WebSocketEndpoint
         WebSocketHandshake handshake,
         ChatService chat,
         ConnectionRegistry registry,
+        SendBudgets budgets,
         IOptions<ChatOptions> options,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
@@ -41,14 +43,18 @@ public static class WebSocketEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Problems.Refuse(StatusCodes.Status400BadRequest, "Not a WebSocket request", "/ws takes a WebSocket upgrade (GET with Upgrade: websocket).");
-        if (handshake.Check(context.Request, checkOrigin: true, out var room, out var user) is { } refusal) return refusal;
+        var checkedHandshake = await handshake.CheckAsync(context.Request, checkOrigin: true, context.RequestAborted);
+        if (checkedHandshake.Refusal is { } refusal) return refusal;
+        var (room, session) = (checkedHandshake.Room, checkedHandshake.Session!);
         if (lifetime.ApplicationStopping.IsCancellationRequested)
             return Problems.Refuse(StatusCodes.Status503ServiceUnavailable, "Shutting down", "The server is shutting down; reconnect in a moment.");
         var limits = options.Value.Limits;
 
-        var connection = new ChatConnection(Ids.NewConnectionId(), room, user, ChatTime.Truncate(time.GetUtcNow()));
-        using var rateLimit = new SendRateLimit(limits, time);
-        var client = new WebSocketClient(new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit), limits, metrics, time);
+        var connection = new ChatConnection(Ids.NewConnectionId(), room, session.User, ChatTime.Truncate(time.GetUtcNow())) { Admin = session.Admin };
+        // The user's budget in this room, shared with their other connections and kept across reconnects (protocol.md 11.7).
+        using var rateLimit = budgets.ForConnection(room, session.User.Id);
+        var client = new WebSocketClient(
+            new ChatClient(connection.ConnectionId, connection.Room, connection.User, rateLimit) { Admin = session.Admin }, limits, metrics, time);
 
         // Registered and announced before the upgrade completes: every room event from the moment
         // the client sees the socket open reaches it, so history fetched after that leaves no gap.

@@ -15,6 +15,7 @@ public static class WebSocketHostingExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<IRoomFanOut>(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IConnectionSender>(sp => sp.GetRequiredService<ConnectionRegistry>());
+        services.AddSingleton<IRoomConnectionCloser>(sp => sp.GetRequiredService<ConnectionRegistry>());
         return services;
     }
 
