@@ -266,7 +266,7 @@ public static class BadInputCorpus
         new BadRequest("POST to history", HttpMethod.Post, "/api/rooms/lobby/messages", 405, Json, Utf8("""{"text":"hi"}""")),
         new BadRequest("DELETE a room's history", HttpMethod.Delete, "/api/rooms/lobby/messages", 405),
         new BadRequest("GET /api/sessions", HttpMethod.Get, "/api/sessions", 405),
-        new BadRequest("unknown API path", HttpMethod.Get, "/api/rooms", 404),
+        new BadRequest("unknown API path", HttpMethod.Get, "/api/rooms/lobby/nothing-here", 404),
 
         // WebSocket upgrades.
         new BadUpgrade("upgrade without room", "token={token}", 400),

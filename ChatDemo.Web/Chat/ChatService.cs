@@ -124,7 +124,7 @@ public sealed class ChatService(
     {
         try
         {
-            return await rooms.GetRightsAsync(client.Room, client.User, client.Admin, cancellationToken);
+            return await rooms.GetFrameRightsAsync(client.Room, client.User, client.Admin, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -13,6 +13,14 @@ public interface IRoomAuthority
     /// <param name="admin">Whether their session is an administrator's (they act as owners everywhere).</param>
     /// <param name="cancellationToken">Cancels the store read.</param>
     ValueTask<RoomRights> GetRightsAsync(string room, ChatUser user, bool admin, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The rights a frame is judged by (a send, a change, typing): <see cref="GetRightsAsync"/>, or a
+    /// copy at most a second old where the implementation keeps one — a change made through this
+    /// process applies at once. Upgrades always use <see cref="GetRightsAsync"/>.
+    /// </summary>
+    ValueTask<RoomRights> GetFrameRightsAsync(string room, ChatUser user, bool admin, CancellationToken cancellationToken) =>
+        GetRightsAsync(room, user, admin, cancellationToken);
 }
 
 /// <summary>One user's rights in one room at one moment.</summary>

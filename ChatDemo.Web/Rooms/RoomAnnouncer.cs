@@ -8,10 +8,15 @@ namespace ChatDemo.Web.Rooms;
 /// fan-out (both hosting modes), and then closes the target's connections when the change says so
 /// — after the frame, so that the target learns why.
 /// </summary>
-public sealed class RoomAnnouncer(IRoomStore store, IRoomFanOut fanOut, IRoomConnectionCloser closer, ILogger<RoomAnnouncer> logger)
+public sealed class RoomAnnouncer(IRoomStore store, IRoomFanOut fanOut, IRoomConnectionCloser closer, RoomAuthority? authority, ILogger<RoomAnnouncer> logger)
 {
+    /// <summary>Rights read before a change made here are not used again (<see cref="RoomAuthority"/>).</summary>
+    public void Forget() => authority?.Forget();
+
     public async Task AnnounceAsync(MemberChange change, ModerationRecord? record, RoomCloseReason? close, CancellationToken cancellationToken)
     {
+        // Called after the change is stored: the next frame of anyone in the room reads it afresh.
+        Forget();
         if (record is not null) await store.AddModerationRecordAsync(record, cancellationToken);
         var frame = RoomFrames.Member(change);
         try

@@ -70,8 +70,8 @@ public static class RoomsApi
     }
 
     private static async Task<Results<Created<RoomView>, ProblemHttpResult>> CreateRoom(
-        HttpContext context, SessionTokens tokens, [FromServices] IRoomStore store, IConnectionStore connections, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpContext context, SessionTokens tokens, [FromServices] IRoomStore store, IConnectionStore connections, RoomAnnouncer announcer,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var bearer = BearerSessions.Read(context.Request, tokens);
         if (bearer.Session is not { } session)
@@ -104,6 +104,7 @@ public static class RoomsApi
                 return Problems.Refuse(StatusCodes.Status409Conflict, "Room in use",
                     $"Room {room.Name} already has messages: a room in use cannot be claimed; pick another name.");
         }
+        announcer.Forget();
         RoomsLog.RoomCreated(loggers.CreateLogger(typeof(RoomsApi).FullName!), room.Name, session.User.Id);
         var online = (await connections.GetPresenceAsync(room.Name, cancellationToken)).Count;
         return TypedResults.Created($"/api/rooms/{room.Name}", RoomView.Of(new RoomSummary(room.Name, room, 0, null), online, null, RoomRole.Owner));

@@ -15,7 +15,8 @@ public static class RoomsServiceCollectionExtensions
         // Built on first use, not validated at start: a hosting mode whose store or fan-out has no
         // room support yet still starts, and only the rooms API fails (see WithoutRoomStore).
         services.AddSingleton(sp => new RoomAnnouncer(sp.GetRequiredService<IRoomStore>(), sp.GetRequiredService<IRoomFanOut>(),
-            sp.GetRequiredService<IRoomConnectionCloser>(), sp.GetRequiredService<ILogger<RoomAnnouncer>>()));
+            sp.GetRequiredService<IRoomConnectionCloser>(), sp.GetRequiredService<IRoomAuthority>() as RoomAuthority,
+            sp.GetRequiredService<ILogger<RoomAnnouncer>>()));
         services.AddSingleton<IRoomAuthority>(sp =>
         {
             if (sp.GetService<IRoomStore>() is { } store) return new RoomAuthority(store, sp.GetRequiredService<TimeProvider>());
