@@ -1,18 +1,26 @@
 // ChatDemo's page: native ES modules, no framework, no build step. This module only wires them:
 // modules/ hold the protocol rules, the remembered state, the REST calls, the connection and the
-// room; views/ own one region of the page each. It speaks protocol v1 (docs/protocol.md).
+// room; views/ own one region of the page each. It speaks protocol v1 and the rooms of v1.2
+// (docs/protocol.md section 11): the room list, members, invitations and moderation.
 
 import { createApi } from './modules/api.mjs';
 import { ChatRoom } from './modules/chat-room.mjs';
+import { endingText, inviteRefusal } from './modules/members.mjs';
 import * as oidc from './modules/oidc.mjs';
 import { isRoom } from './modules/protocol.mjs';
-import { Sessions } from './modules/session.mjs';
+import { ReadPositions, RoomDirectory, inviteIn, withoutInvite } from './modules/room-list.mjs';
+import { RoomMembership } from './modules/room-membership.mjs';
+import { createRoomsApi } from './modules/rooms-api.mjs';
+import { Sessions, isFresh } from './modules/session.mjs';
 import { createStore, keys } from './modules/storage.mjs';
 import { ComposerView } from './views/composer-view.mjs';
 import { HeaderView } from './views/header-view.mjs';
 import { JoinView } from './views/join-view.mjs';
+import { MembersView } from './views/members-view.mjs';
 import { MessagesView } from './views/messages-view.mjs';
 import { PresenceView } from './views/presence-view.mjs';
+import { RoomNoticeView } from './views/room-notice-view.mjs';
+import { RoomsView } from './views/rooms-view.mjs';
 import { setUpTheme } from './views/theme.mjs';
 import { TypingView } from './views/typing-view.mjs';
 
@@ -27,12 +35,20 @@ const fetchAnywhere = (...args) => fetch(...args);
 let auth = null;
 const roomView = document.querySelector('#room-view');
 
-/** The room joined, or null while the join form shows. */
+/** The room joined, or null while the join form shows; membership is its rooms side (v1.2). */
 let room = null;
+let membership = null;
+/** An invite in the link the page was opened with ({ room, invite }), accepted on joining that room. */
+let invited = inviteIn(location.href, isRoom);
+
+// Rooms act for the remembered session (a public list without one).
+const roomsApi = createRoomsApi(() => sessions.saved()?.token ?? null);
+const directory = new RoomDirectory({ api: roomsApi, onChange: showRooms });
+const reads = new ReadPositions({ api: roomsApi, onSaved: () => directory.refresh() });
 
 setUpTheme(store, document.querySelector('#theme-toggle'));
 const views = {
-  header: new HeaderView({ onLeave: leave }),
+  header: new HeaderView({ onLeave: () => leave() }),
   join: new JoinView({ onJoin: join, onSignIn: signIn, onSignOut: signOut }),
   messages: new MessagesView({
     onRetry: id => room?.retry(id),
@@ -45,7 +61,20 @@ const views = {
     onSend: text => room?.send(text) ?? false,
     onInput: text => room?.typed(text),
   }),
+  rooms: new RoomsView({ onOpen: openRoom, onCreate: createRoom }),
+  members: new MembersView({
+    onOpen: () => membership?.refresh(),
+    onAct: (action, userId, duration) => membership?.act(action, userId, duration),
+    onInvite: () => membership?.invite(),
+    onLeave: () => membership?.leaveRoom(),
+  }),
+  notice: new RoomNoticeView({ onAction: reason => (reason === 'kicked' ? openRoom(membership?.name) : backToRoomList()) }),
 };
+
+function showRooms() {
+  views.rooms.show(directory.rooms, { current: room?.name ?? null, hidden: document.hidden });
+  views.rooms.canCreate(Boolean(sessions.saved()));
+}
 
 function setRoomInAddress(name) {
   const url = new URL(location.href);
@@ -60,34 +89,111 @@ async function join(name, roomName) {
   store.set(keys.name, session.name);
   store.set(keys.room, roomName);
   store.set(keys.inRoom, roomName);
-  enter(roomName, session);
+  await acceptInvite(roomName);
+  await enter(roomName, session);
 }
 
-function enter(roomName, session) {
-  room = new ChatRoom({
-    name: roomName, session, api, sessions, store, views,
-    page: { baseUrl: location.href, isHidden: () => document.hidden },
+/** Joins the room of the link's invite (POST …/join) once there is a session; a refusal says why. */
+async function acceptInvite(roomName) {
+  if (invited?.room !== roomName) return;
+  const { invite } = invited;
+  invited = null;
+  history.replaceState(null, '', withoutInvite(location.href));
+  try {
+    await roomsApi.join(roomName, invite);
+  } catch (error) {
+    store.set(keys.inRoom, null);
+    throw new Error(inviteRefusal(error));
+  }
+}
+
+/** A room from the list (or Rejoin after a kick): entered at once with the remembered session. */
+async function openRoom(roomName) {
+  const session = sessions.saved();
+  if (!session || store.get(keys.name) !== session.name) {
+    views.join.fill(store.get(keys.name) ?? '', roomName);
+    return views.join.show();
+  }
+  store.set(keys.room, roomName);
+  store.set(keys.inRoom, roomName);
+  return enter(roomName, session);
+}
+
+async function createRoom(details) {
+  if (!sessions.saved()) throw new Error('join a room first');
+  await roomsApi.create(details);
+  await openRoom(details.room);
+}
+
+async function enter(roomName, session) {
+  closeRoom();
+  const current = new RoomMembership({
+    name: roomName, session: () => sessions.saved() ?? session, api: roomsApi, views, baseUrl: location.href,
+    onEnded: ending => ended(current, ending),
   });
+  membership = current;
   views.join.hide();
   roomView.hidden = false;
   setRoomInAddress(roomName);
+  views.header.showRoom(roomName);
+  if (!await current.load() || membership !== current) return;
+  room = new ChatRoom({
+    name: roomName, session, api, sessions, store, views,
+    page: { baseUrl: location.href, isHidden: () => document.hidden },
+    observer: {
+      frame: frame => current.frame(frame),
+      ended: code => current.closed(code),
+      seen: seq => { if (!document.hidden) reads.seen(roomName, seq); },
+    },
+  });
   room.enter();
+  showRooms();
+  directory.refresh();
 }
 
-function leave() {
+/** Kicked or banned: the notice stays over the room; removed, left or refused: back to the room list. */
+function ended(current, ending) {
+  if (membership !== current) return;
+  room?.halt();
+  directory.refresh();
+  if (ending.reason !== 'kicked' && ending.reason !== 'banned') backToRoomList(endingText(ending));
+}
+
+function closeRoom() {
   room?.leave();
   room = null;
+  membership?.dispose();
+  membership = null;
+  reads.flush();
+  views.members.available(false);
+  views.notice.clear();
+}
+
+function leave(message = '') {
+  closeRoom();
   store.set(keys.inRoom, null);
   setRoomInAddress(null);
   roomView.hidden = true;
   views.header.showRoom(null);
-  views.join.show();
+  views.join.show(message);
+  showRooms();
+}
+
+function backToRoomList(message = '') {
+  leave(message);
+  views.rooms.setOpen(true);
 }
 
 window.addEventListener('online', () => room?.networkBack());
 window.addEventListener('offline', () => room?.networkGone());
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') room?.becameVisible();
+  if (document.visibilityState === 'visible') {
+    room?.becameVisible();
+    directory.start();
+  } else {
+    directory.stop();
+    reads.flush();
+  }
 });
 
 /** Goes to the provider's sign-in page; it sends the browser back to this page with a code. */
@@ -134,18 +240,24 @@ async function setUpAccount() {
   if (error) views.join.show(error);
 }
 
-function start() {
+async function start() {
   const fromUrl = new URLSearchParams(location.search).get('room');
   const linkedRoom = isRoom(fromUrl) ? fromUrl : null;
   views.join.fill(store.get(keys.name) ?? '', linkedRoom ?? store.get(keys.room) ?? 'lobby');
+  directory.start();
 
   const session = sessions.saved();
-  const inRoom = store.get(keys.inRoom);
+  const inRoom = store.get(keys.inRoom) ?? (invited && isFresh(session) ? invited.room : null);
   if (session && inRoom && store.get(keys.name) === session.name) {
-    // A reload: back into the room as the same user (a new session only if this one expired).
-    enter(linkedRoom ?? inRoom, session);
-    if (linkedRoom) store.set(keys.inRoom, linkedRoom);
-    return;
+    // A reload (or an invite link opened with a session): back into the room as the same user.
+    const roomName = linkedRoom ?? inRoom;
+    store.set(keys.inRoom, roomName);
+    try {
+      await acceptInvite(roomName);
+    } catch (error) {
+      return leave(`Could not join: ${error.message}`);
+    }
+    return enter(roomName, session);
   }
   views.header.showRoom(null);
   views.join.show();

@@ -53,6 +53,74 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator Composer => Page.GetByTestId("composer-input");
 
+    /// <summary>The room list's entry for a room (docs/chat-page.md, "Rooms").</summary>
+    public ILocator RoomItem(string room) => Page.Locator($"[data-testid='room-item'][data-room='{room}']");
+
+    /// <summary>A member's row in the members panel.</summary>
+    public ILocator Member(string userId) => Page.Locator($"[data-testid='member'][data-user-id='{userId}']");
+
+    public ILocator Notice => Page.GetByTestId("room-notice");
+
+    /// <summary>This tab's user id, from the session the page remembers.</summary>
+    public async Task<string> UserIdAsync() =>
+        await Page.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('chatdemo.session')).userId");
+
+    /// <summary>
+    /// Opens the room list (a panel behind the header's Rooms button below 1000 px, a column above)
+    /// and enters a room from it; waits until the page is connected there.
+    /// </summary>
+    public async Task OpenRoomFromListAsync(string room)
+    {
+        var toggle = Page.GetByTestId("rooms-button");
+        if (await toggle.IsVisibleAsync()) await toggle.ClickAsync();
+        await Page.RunAndWaitForResponseAsync(
+            () => RoomItem(room).ClickAsync(),
+            response => response.Url.Contains($"/api/rooms/{room}/presence", StringComparison.Ordinal));
+        await ExpectConnectedAsync();
+        await Expect(Page.Locator("#room-name")).ToHaveTextAsync($"#{room}");
+    }
+
+    /// <summary>Creates a room with the New room dialog; the page then enters it.</summary>
+    public async Task CreateRoomAsync(string room, bool isPrivate, string? title = null)
+    {
+        var toggle = Page.GetByTestId("rooms-button");
+        if (await toggle.IsVisibleAsync()) await toggle.ClickAsync();
+        await Page.GetByTestId("new-room-button").ClickAsync();
+        await Page.GetByTestId("new-room-name").FillAsync(room);
+        if (title is not null) await Page.GetByTestId("new-room-title").FillAsync(title);
+        await Page.GetByTestId(isPrivate ? "new-room-private" : "new-room-public").CheckAsync();
+        await Page.RunAndWaitForResponseAsync(
+            () => Page.GetByTestId("create-room-submit").ClickAsync(),
+            response => response.Url.Contains($"/api/rooms/{room}/presence", StringComparison.Ordinal));
+        await ExpectConnectedAsync();
+    }
+
+    /// <summary>Opens the members panel and waits for the member list to be read.</summary>
+    public async Task OpenMembersAsync()
+    {
+        await Page.GetByTestId("members-button").ClickAsync();
+        await Expect(Page.GetByTestId("members-panel")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("member").First).ToBeVisibleAsync();
+    }
+
+    /// <summary>Creates an invite in the members panel (open) and returns its link.</summary>
+    public async Task<string> CreateInviteLinkAsync()
+    {
+        await Page.GetByTestId("invite-button").ClickAsync();
+        var link = Page.GetByTestId("invite-link");
+        await Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("invite="));
+        return await link.InputValueAsync();
+    }
+
+    /// <summary>Opens a member's actions in the members panel.</summary>
+    public async Task<ILocator> MemberActionsAsync(string userId)
+    {
+        var member = Member(userId);
+        var summary = member.GetByTestId("member-actions");
+        if (await member.Locator("details[open]").CountAsync() == 0) await summary.ClickAsync();
+        return member;
+    }
+
     public static Task<ChatPage> OpenAsync(IBrowser browser, ChatApp app, BrowserNewContextOptions? options = null) =>
         OpenAsync(browser, () => app.BaseUri, options);
 

@@ -39,9 +39,61 @@ public sealed class LayoutTests(BrowserFixture browser)
         await Expect(alice.Page.Locator("h1:visible")).ToHaveTextAsync(["#lobby"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public async Task TheRoomListTheMembersPanelAndTheNewRoomDialogFitInLightAndDark(int width, int height)
+    {
+        await using var app = await ChatApp.StartAsync();
+        var size = new ViewportSize { Width = width, Height = height };
+        await using var olive = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = size, ColorScheme = ColorScheme.Light });
+        await using var ivy = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = size });
+        await olive.JoinAsync("Olive");
+        await olive.CreateRoomAsync("a-room-with-a-rather-long-name-for-a-narrow-screen", isPrivate: true,
+            title: "A title long enough to wrap or be cut on a phone screen, eighty at most");
+        await olive.OpenMembersAsync();
+        var link = await olive.CreateInviteLinkAsync();
+        await ivy.Page.GotoAsync(link);
+        await ivy.Page.GetByTestId("name-input").FillAsync("Ivy with a long display name");
+        await ivy.Page.GetByTestId("join-button").ClickAsync();
+        await ivy.ExpectConnectedAsync();
+        var member = await olive.MemberActionsAsync(await ivy.UserIdAsync());
+        await Expect(member.GetByTestId("ban-button")).ToBeVisibleAsync();
+
+        var rooms = olive.Page.GetByTestId("rooms-button");
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await olive.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            Assert.Empty(await OverflowingControlsAsync(olive.Page)); // the members panel, a member's actions open
+            await olive.Page.Keyboard.PressAsync("Escape");
+            await Expect(olive.Page.GetByTestId("members-panel")).ToBeHiddenAsync();
+
+            if (width < 1000)
+            {
+                await Expect(olive.Page.GetByTestId("room-list-panel")).Not.ToBeInViewportAsync();
+                await rooms.ClickAsync();
+                await Expect(rooms).ToHaveAttributeAsync("aria-expanded", "true");
+            }
+            await Expect(olive.Page.GetByTestId("room-list-panel")).ToBeInViewportAsync();
+            Assert.Empty(await OverflowingControlsAsync(olive.Page)); // the room list
+            await olive.Page.GetByTestId("new-room-button").ClickAsync();
+            await Expect(olive.Page.GetByTestId("new-room-name")).ToBeFocusedAsync();
+            Assert.Empty(await OverflowingControlsAsync(olive.Page)); // the New room dialog
+            await olive.Page.Keyboard.PressAsync("Escape");
+            if (width < 1000)
+            {
+                await olive.Page.GetByTestId("new-room-button").PressAsync("Escape");
+                await Expect(rooms).ToHaveAttributeAsync("aria-expanded", "false");
+            }
+            await olive.Page.GetByTestId("members-button").ClickAsync();
+            await Expect(olive.Page.GetByTestId("members-panel")).ToBeVisibleAsync();
+        }
+        await Expect(olive.Page.Locator("h1:visible")).ToHaveTextAsync(["#a-room-with-a-rather-long-name-for-a-narrow-screen"]);
+    }
+
     /// <summary>
-    /// Every visible input, button, select, textarea, link and card (.join-card, .composer) whose
-    /// box reaches past the left or right edge of its parent's content box, or of the card it sits in,
+    /// Every visible input, button, select, textarea, link, summary and card (.join-card, .composer,
+    /// .room-notice, a member's row, a room's entry) whose box reaches past the left or right edge of
+    /// its parent's content box, or of the card, dialog or room list it sits in,
     /// described as "control: container by N px". Sideways only: scrolling containers legitimately
     /// hold controls above or below what they show.
     /// </summary>
@@ -61,11 +113,11 @@ public sealed class LayoutTests(BrowserFixture browser)
               };
               const problems = [];
               // The cards themselves must fit their parents too (the join card once ran past a phone's edges).
-              for (const control of document.querySelectorAll('input, button, select, textarea, a, .join-card, .composer')) {
+              for (const control of document.querySelectorAll('input, button, select, textarea, a, summary, .join-card, .composer, .room-notice, .member, .room-item')) {
                 if (!control.checkVisibility()) continue;
                 const box = control.getBoundingClientRect();
                 if (box.width === 0) continue;
-                const containers = [control.parentElement, control.parentElement.closest('.join-card, .composer')]
+                const containers = [control.parentElement, control.parentElement.closest('.join-card, .composer, .dialog, .rooms')]
                   .filter((c, i, all) => c && all.indexOf(c) === i);
                 for (const container of containers) {
                   const inner = contentBox(container);

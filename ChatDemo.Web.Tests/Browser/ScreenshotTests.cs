@@ -129,4 +129,72 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
     }
+
+    /// <summary>
+    /// Rooms (<c>rooms-{width}-{theme}.png</c>: a private room with the room list open, unread
+    /// badges on the others) and the members panel of its owner with a member's actions open
+    /// (<c>members-{width}-{theme}.png</c>).
+    /// </summary>
+    [Fact]
+    public async Task TheRoomScreenshotsRenderFromRealRooms()
+    {
+        var folder = Environment.GetEnvironmentVariable("CHATDEMO_SCREENSHOTS")
+                     ?? Path.Combine(Path.GetTempPath(), "chatdemo-screenshots", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var app = await ChatApp.StartAsync();
+        await using var olive = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await using var ivy = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+
+        await olive.JoinAsync("Olive", "lobby");
+        await olive.SendAsync("Welcome! The design review is in #design at three.");
+        await olive.CreateRoomAsync("design", isPrivate: false, title: "Design reviews");
+        await olive.SendAsync("Agenda: the room list, the members panel, moderation.");
+        await olive.CreateRoomAsync("team-a", isPrivate: true, title: "Team A");
+        await olive.OpenMembersAsync();
+        var link = await olive.CreateInviteLinkAsync();
+        await ivy.Page.GotoAsync(link);
+        await ivy.Page.GetByTestId("name-input").FillAsync("Ivy");
+        await ivy.Page.GetByTestId("join-button").ClickAsync();
+        await ivy.ExpectConnectedAsync();
+        var ivyId = await ivy.UserIdAsync();
+        await Expect(olive.Member(ivyId)).ToBeVisibleAsync();
+        await olive.Page.GetByTestId("members-close").ClickAsync();
+        await ivy.SendAsync("Thanks for the invite! Reading the agenda in #design now.");
+        await olive.SendAsync("Great, welcome to Team A.");
+        await Expect(ivy.Sent("Great, welcome to Team A.")).ToHaveCountAsync(1);
+        // Ivy reads the lobby while Olive writes in Team A: a badge on Team A.
+        await ivy.OpenRoomFromListAsync("lobby");
+        await olive.SendAsync("Ivy, could you look at the phone layout?");
+        await Expect(ivy.RoomItem("team-a").GetByTestId("room-unread")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+
+        var shots = new List<string>();
+        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+            foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
+            {
+                await ivy.Page.SetViewportSizeAsync(size.Width, size.Height);
+                await ivy.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                var toggle = ivy.Page.GetByTestId("rooms-button");
+                if (await toggle.IsVisibleAsync() && await toggle.GetAttributeAsync("aria-expanded") != "true") await toggle.ClickAsync();
+                await Expect(ivy.Page.GetByTestId("room-list-panel")).ToBeInViewportAsync();
+                var file = $"rooms-{size.Width}-{theme}.png";
+                await ivy.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
+                if (await toggle.IsVisibleAsync()) await toggle.ClickAsync();
+
+                await olive.Page.SetViewportSizeAsync(size.Width, size.Height);
+                await olive.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                if (!await olive.Page.GetByTestId("members-panel").IsVisibleAsync())
+                {
+                    await olive.OpenMembersAsync();
+                    await olive.MemberActionsAsync(ivyId);
+                }
+                file = $"members-{size.Width}-{theme}.png";
+                await olive.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
+            }
+
+        Assert.Equal(12, shots.Count);
+        foreach (var file in shots)
+            Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
 }

@@ -23,7 +23,7 @@ function recordingViews() {
 }
 
 /** A room over fake views, a fake REST API with a room history, fake sockets and a fake clock. */
-function roomWith({ history = [], users = [bob], storage = new MemoryStorage() } = {}) {
+function roomWith({ history = [], users = [bob], storage = new MemoryStorage(), observer } = {}) {
   const sockets = fakeSockets();
   const requests = [];
   const api = {
@@ -42,6 +42,7 @@ function roomWith({ history = [], users = [bob], storage = new MemoryStorage() }
   const room = new ChatRoom({
     name: 'lobby', session: me, api, sessions, store: createStore(storage), views: recorded.views,
     page: { baseUrl: 'http://chat.test/', isHidden: () => false },
+    observer,
     connection: { WebSocket: sockets.WebSocket, clock: new FakeClock(), random: () => 0, isOnline: () => true },
   });
   return { room, sockets, requests, storage, ...recorded };
@@ -159,4 +160,39 @@ test('leaving closes the socket for good and clears the views', async () => {
   assert.equal(r.named('header.showConnection').at(-1)[0], 'offline');
   socket.receive({ type: 'message', ...stored(1) });
   assert.equal(r.named('messages.showConfirmed').length, 0);
+});
+
+test('the observer gets every frame, the highest seq seen after catch-up and after each live message, and final close codes', async () => {
+  const seen = [];
+  const frames = [];
+  const ended = [];
+  const r = roomWith({ history: [stored(1), stored(2)], observer: { seen: seq => seen.push(seq), frame: f => frames.push(f.type), ended: code => ended.push(code) } });
+  const socket = await enterAndOpen(r);
+  assert.deepEqual(seen, [2]);
+  socket.receive({ type: 'message', ...stored(3) });
+  socket.receive({ type: 'member', room: 'lobby', event: 'joined', user: bob, at: '2026-01-01T00:00:00Z' });
+  assert.deepEqual(seen, [2, 3]);
+  assert.deepEqual(frames, ['message', 'member']);
+  socket.serverClose(4402, 'banned');
+  await settle();
+  assert.deepEqual(ended, [4402]);
+  assert.deepEqual(r.named('header.showConnection').at(-1), ['offline']);
+});
+
+test('an empty room is seen up to seq 0, so that its read position exists', async () => {
+  const seen = [];
+  const r = roomWith({ observer: { seen: seq => seen.push(seq) } });
+  await enterAndOpen(r);
+  assert.deepEqual(seen, [0]);
+});
+
+test('halting stops the connection for good but keeps what is shown', async () => {
+  const r = roomWith({ history: [stored(1)] });
+  const socket = await enterAndOpen(r);
+  const cleared = r.named('messages.clear').length;
+  r.room.halt();
+  socket.receive({ type: 'message', ...stored(2) });
+  assert.equal(r.named('messages.clear').length, cleared);
+  assert.deepEqual(r.named('messages.showConfirmed').map(([m]) => m.seq), [1]);
+  assert.equal(socket.readyState, 3);
 });

@@ -245,3 +245,36 @@ test('stopping closes the socket for good', async () => {
   assert.equal(h.sockets.created.length, 1);
   assert.equal(h.clock.pending, 0, 'no timer left behind');
 });
+
+test('closed with 4401, 4402 or 4403 (kicked, banned, removed): stopped, said once, never reconnected', async () => {
+  for (const code of [4401, 4402, 4403]) {
+    const h = harness();
+    const ended = [];
+    h.connection.addEventListener('ended', e => ended.push(e.detail));
+    const socket = await startAndOpen(h);
+    socket.serverClose(code, 'kicked');
+    await settle();
+    assert.deepEqual(ended, [code]);
+    assert.equal(h.connection.state, 'offline');
+    await h.clock.advance(BACKOFF_MAX_MS * 2);
+    h.connection.reconnectNow();
+    await settle();
+    assert.equal(h.sockets.created.length, 1, `no new socket after ${code}`);
+  }
+});
+
+test('other server close codes (1001, 1008) reconnect as before', async () => {
+  const h = harness();
+  const ended = [];
+  h.connection.addEventListener('ended', e => ended.push(e.detail));
+  const socket = await startAndOpen(h);
+  socket.serverClose(1001);
+  await h.clock.advance(250); // the first backoff step with random() = 0
+  assert.equal(h.sockets.created.length, 2);
+  h.sockets.last.open();
+  await settle();
+  h.sockets.last.serverClose(1008);
+  await h.clock.advance(250);
+  assert.equal(h.sockets.created.length, 3);
+  assert.deepEqual(ended, []);
+});

@@ -73,6 +73,14 @@ export function fakeSockets() {
       this.readyState = 1;
       this.dispatchEvent(new Event('open'));
     }
+    /** The server closes with a code (4401 kicked, …): the close event carries it, as a browser's does. */
+    serverClose(code, reason = '') {
+      this.readyState = 3;
+      const event = new Event('close');
+      event.code = code;
+      event.reason = reason;
+      this.dispatchEvent(event);
+    }
     receive(frame) {
       const event = new Event('message');
       event.data = typeof frame === 'string' ? frame : JSON.stringify(frame);

@@ -1,23 +1,27 @@
 // The REST side of protocol v1: configuration, sessions, history pages and presence.
 
-const TIMEOUT_MS = 10_000;
+export const TIMEOUT_MS = 10_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  /** reason: the problem's machine-readable `reason` member, when it has one (an invite's refusal). */
+  constructor(message, status, reason = null) {
     super(message);
     this.status = status;
+    this.reason = reason;
   }
 }
 
 /** The problem+json detail (or title) of a failed response, in words. */
-async function problem(response) {
+export async function problem(response) {
   let message = `HTTP ${response.status}`;
+  let reason = null;
   try {
     const body = await response.json();
     message = body.detail || body.title || message;
+    if (typeof body.reason === 'string') reason = body.reason;
   } catch { /* not JSON */ }
-  return new ApiError(message, response.status);
+  return new ApiError(message, response.status, reason);
 }
 
 export function roomPath(room, what, query) {

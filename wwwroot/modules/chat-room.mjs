@@ -26,13 +26,16 @@ export class ChatRoom {
   #gapTimer = null;
   #lastTypingSent = 0;
   #left = false;
+  #observer;
 
   /**
    * @param options.views { header, messages, presence, typing, composer }
    * @param options.page { baseUrl, isHidden() }
+   * @param options.observer optional { frame(frame), ended(closeCode), seen(highestSeq) }: the
+   *   room's membership side (modules/room-membership.mjs) and the read positions
    * @param options.connection extra Connection options (the unit tests' fake socket and clock)
    */
-  constructor({ name, session, api, sessions, store, views, page, connection = {} }) {
+  constructor({ name, session, api, sessions, store, views, page, observer = {}, connection = {} }) {
     this.#state = new RoomState(name, session);
     this.#outbox = new Outbox(store, name);
     this.#api = api;
@@ -55,6 +58,8 @@ export class ChatRoom {
     });
     this.#connection.addEventListener('state', event => views.header.showConnection(event.detail));
     this.#connection.addEventListener('frame', event => this.#onFrame(event.detail));
+    this.#observer = observer;
+    this.#connection.addEventListener('ended', event => observer.ended?.(event.detail));
   }
 
   get name() { return this.#state.name; }
@@ -76,6 +81,14 @@ export class ChatRoom {
     composer.focus();
   }
 
+  /** Stops for good but keeps what is shown (kicked, banned or removed: the notice explains). */
+  halt() {
+    this.#left = true;
+    this.#typers.forEach(t => clearTimeout(t.timer));
+    clearTimeout(this.#gapTimer);
+    this.#connection.stop();
+  }
+
   leave() {
     this.#left = true;
     this.#typers.forEach(t => clearTimeout(t.timer));
@@ -89,6 +102,7 @@ export class ChatRoom {
   becameVisible() {
     this.#state.unread = 0;
     this.#views.header.showRoom(this.name, 0);
+    if (this.#connection.ready) this.#observer.seen?.(this.#state.highestSeq);
     this.#connection.reconnectNow();
   }
 
@@ -175,6 +189,7 @@ export class ChatRoom {
     if (this.#left) return;
     this.#state.setPresence(body.users);
     this.#renderPresence();
+    this.#observer.seen?.(this.#state.highestSeq);
   }
 
   /** Reads history after the highest contiguous seq until the server says there is no more. */
@@ -223,6 +238,7 @@ export class ChatRoom {
 
   #onFrame(frame) {
     if (this.#left) return;
+    this.#observer.frame?.(frame);
     switch (frame.type) {
       case 'message': this.#onLiveMessage(frame); break;
       case 'ack': this.#onAck(frame); break;
@@ -242,6 +258,7 @@ export class ChatRoom {
       state.unread += 1;
       this.#views.header.showRoom(state.name, state.unread);
     }
+    this.#observer.seen?.(state.highestSeq);
     if (state.noteLive(message.seq) === 'gap' && !this.#gapTimer) {
       // Out of order or lost (possible with AWS fan-out): give it a moment, then ask history once.
       this.#gapTimer = setTimeout(() => {

@@ -4,6 +4,8 @@
 //   'state'  detail: 'connected' | 'reconnecting' | 'offline'
 //   'frame'  detail: a server frame (everything but 'pong', which it consumes)
 //   'ready'  open and caught up: sends go straight out
+//   'ended'  detail: a close code after which it does not reconnect (4401 kicked, 4402 banned,
+//            4403 removed from the room; docs/protocol.md section 11); it has stopped
 
 import { parseFrame } from './protocol.mjs';
 
@@ -18,6 +20,8 @@ export const RESEND_BURST = 10;
 export const RESEND_SPACING_MS = 150;
 
 const OPEN = 1; // WebSocket.OPEN
+/** Closes that end the stay in the room: kicked (the page offers to rejoin), banned, removed. */
+export const FINAL_CLOSE_CODES = new Set([4401, 4402, 4403]);
 
 /** Delay before attempt n (1, 2, …): a random point in the upper half of 0.5 s, 1 s, 2 s … 30 s. */
 export function backoffDelay(attempt, random = Math.random) {
@@ -193,8 +197,13 @@ export class Connection extends EventTarget {
     socket.addEventListener('message', event => {
       if (this.#socket === socket) this.#receive(event.data);
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', event => {
       if (this.#socket !== socket) return;
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        this.stop();
+        this.dispatchEvent(new CustomEvent('ended', { detail: event.code }));
+        return;
+      }
       this.#drop(socket);
       if (!opened) this.#noteFailedOpen();
     });

@@ -8,6 +8,8 @@ export class ComposerView {
   #input = byTestId('composer-input');
   #send = byTestId('send-button');
   #counter = document.querySelector('#composer-counter');
+  #muted = byTestId('composer-muted');
+  #placeholder = '';
 
   /** onSend(text) returns whether it took the text (then the composer empties); onInput(text) on every change. */
   constructor({ onSend, onInput }) {
@@ -34,7 +36,17 @@ export class ComposerView {
 
   reset(room) {
     this.#input.value = '';
-    this.#input.placeholder = `Message #${room}`;
+    this.#placeholder = `Message #${room}`;
+    this.#input.placeholder = this.#placeholder;
+    this.update();
+  }
+
+  /** Muted in this room: the composer is disabled and says until when; null enables it again. */
+  setMuted(text) {
+    this.#input.disabled = text !== null;
+    this.#input.placeholder = text ?? this.#placeholder;
+    this.#muted.textContent = text ?? '';
+    this.#muted.hidden = text === null;
     this.update();
   }
 
@@ -46,7 +58,7 @@ export class ComposerView {
     const { length, over } = checkText(this.#input.value);
     this.#counter.textContent = length >= COUNTER_FROM ? `${length} / ${MAX_TEXT}` : '';
     this.#counter.classList.toggle('over', over);
-    this.#send.disabled = length === 0 || over;
+    this.#send.disabled = length === 0 || over || this.#input.disabled;
     this.#input.setAttribute('aria-invalid', String(over));
     // Grow with the text up to a few lines; the stylesheet caps the height.
     this.#input.style.height = 'auto';

@@ -1,0 +1,238 @@
+// One joined room's membership side (docs/protocol.md section 11): the room's owner and the caller's
+// role, the member list, invitations, moderation, and this user's own state — muted until a time,
+// or kicked, banned or removed (by a `member` frame about them or by close codes 4401–4403). It
+// reaches the page only through the views, and the app through onEnded.
+
+import {
+  CLOSE_REASONS, actingRole, allowedActions, applyMemberFrame, canInvite, canLeave, currentBans, endingFor, sortMembers,
+  untilText,
+} from './members.mjs';
+import { inviteLink } from './room-list.mjs';
+
+const browserClock = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: id => clearTimeout(id),
+};
+/** setTimeout's longest delay; a longer mute is re-checked after it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What each moderation action says in the room's log ("Alice muted Bob until 14:05"). */
+function eventText(frame, now) {
+  const who = frame.user.name ?? 'Someone';
+  const by = frame.by?.name ? ` by ${frame.by.name}` : '';
+  switch (frame.event) {
+    case 'joined': return `${who} joined the room`;
+    case 'left': return `${who} left the room`;
+    case 'removed': return `${who} was removed from the room${by}`;
+    case 'role': return frame.role === 'moderator' ? `${who} is now a moderator` : `${who} is no longer a moderator`;
+    case 'muted': return `${who} was muted ${untilText(frame.until, now)}${by}`;
+    case 'unmuted': return `${who} was unmuted${by}`;
+    case 'kicked': return `${who} was kicked${by}`;
+    case 'banned': return `${who} was banned ${untilText(frame.until, now)}${by}`;
+    case 'unbanned': return `${who} was unbanned${by}`;
+    default: return null;
+  }
+}
+
+export class RoomMembership {
+  #name;
+  #session;
+  #api;
+  #views;
+  #onEnded;
+  #clock;
+  #now;
+  #baseUrl;
+  #room = null;          // the room object, or null for a room nobody created
+  #role = null;
+  #members = [];
+  #bans = [];
+  #mutedUntil = null;
+  #muteTimer = null;
+  #ended = null;
+
+  /**
+   * @param options.session () => the current session { userId, admin }
+   * @param options.api the rooms API (modules/rooms-api.mjs)
+   * @param options.views { members, notice, composer, messages }
+   * @param options.onEnded (ending) => …, ending { reason, room, by, until, detail }: reason 'kicked',
+   *   'banned', 'removed', 'left' or 'refused' (see endingText)
+   */
+  constructor({ name, session, api, views, onEnded, baseUrl, clock = browserClock, now = () => Date.now() }) {
+    this.#name = name;
+    this.#session = session;
+    this.#api = api;
+    this.#views = views;
+    this.#onEnded = onEnded;
+    this.#baseUrl = baseUrl;
+    this.#clock = clock;
+    this.#now = now;
+  }
+
+  get name() { return this.#name; }
+
+  /** The room's visibility and the caller's role, or null before load() or for a room nobody created. */
+  get room() { return this.#room; }
+
+  get mutedUntil() { return this.#mutedUntil; }
+
+  /**
+   * Reads the room before connecting. False when the caller may not enter (a private room they are
+   * not a member of: the notice says so and onEnded('refused') is called); true otherwise, also when
+   * the room cannot be read now (the connection then finds out on its own).
+   */
+  async load() {
+    this.#views.notice.clear();
+    this.#views.composer.setMuted(null);
+    try {
+      this.#room = await this.#api.get(this.#name);
+    } catch (error) {
+      if (error.status === 403) {
+        this.#end('refused', error.message);
+        return false;
+      }
+      this.#room = null; // 404: a room nobody created (v1); else unknown for now.
+    }
+    this.#role = this.#room?.role ?? null;
+    this.#views.members.available(Boolean(this.#room?.owner));
+    if (this.#room?.owner) await this.refresh();
+    return true;
+  }
+
+  /** Reads the members (and, for those who may unban, the current bans) and shows them. */
+  async refresh() {
+    if (!this.#room?.owner) return;
+    try {
+      const body = await this.#api.members(this.#name);
+      // A log record may name its user by id only: keep the names already known.
+      const names = new Map([...this.#bans.map(b => [b.user.id, b.user.name]), ...this.#members.map(m => [m.id, m.name])]);
+      // A member whose name the server does not know (name null) shows by their id.
+      this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id })));
+      const mine = this.#members.find(m => m.id === this.#session().userId);
+      if (mine) this.#role = mine.role;
+      if (this.#acting() === 'owner' || this.#acting() === 'moderator') {
+        const log = await this.#api.moderationLog(this.#name);
+        this.#bans = currentBans(Array.isArray(log) ? log : log.records ?? [], this.#now())
+          .map(ban => ({ ...ban, user: { ...ban.user, name: ban.user.name ?? names.get(ban.user.id) } }));
+      } else {
+        this.#bans = [];
+      }
+      this.#render();
+    } catch (error) {
+      this.#views.members.showError(`Could not read the members: ${error.message}`);
+    }
+  }
+
+  /** A server frame: `member` frames, `error` `muted`, and `presence` (who of the members is online). */
+  frame(frame) {
+    if (frame.type === 'error' && frame.code === 'muted') {
+      this.#setMuted(frame.until ?? null);
+    } else if (frame.type === 'presence' && frame.user?.id && this.#members.some(m => m.id === frame.user.id)) {
+      this.#members = this.#members.map(m => (m.id === frame.user.id ? { ...m, online: frame.status === 'online' } : m));
+      this.#render();
+    } else if (frame.type === 'member' && frame.user?.id && (frame.room === undefined || frame.room === this.#name)) {
+      this.#onMember(frame);
+    }
+  }
+
+  /** The connection closed with a code the page does not reconnect after. */
+  closed(code) {
+    const reason = CLOSE_REASONS[code];
+    if (reason) this.#end(reason);
+  }
+
+  /** An action from the members panel on a user. durationSeconds: for mute and ban (null: a ban for good). */
+  async act(action, userId, durationSeconds = null) {
+    const name = this.#name;
+    try {
+      if (action === 'remove') await this.#api.removeMember(name, userId);
+      else if (action === 'promote' || action === 'demote') await this.#api.setRole(name, userId, action === 'promote' ? 'moderator' : 'member');
+      else await this.#api.moderate(name, { action, userId, ...(durationSeconds ? { durationSeconds } : {}) });
+    } catch (error) {
+      this.#views.members.showError(`Could not ${action}: ${error.message}`);
+      return false;
+    }
+    await this.refresh();
+    return true;
+  }
+
+  /** Creates an invite and shows the page's link for it. */
+  async invite() {
+    try {
+      const answer = await this.#api.invite(this.#name, {});
+      this.#views.members.showInvite(inviteLink(this.#baseUrl, this.#name, answer.invite), answer.expiresAt);
+    } catch (error) {
+      this.#views.members.showError(`Could not create an invite: ${error.message}`);
+    }
+  }
+
+  /** Leaves the room for good (members and moderators; an owner cannot). */
+  async leaveRoom() {
+    try {
+      await this.#api.removeMember(this.#name, this.#session().userId);
+    } catch (error) {
+      this.#views.members.showError(`Could not leave: ${error.message}`);
+      return;
+    }
+    this.#end('left');
+  }
+
+  /** Leaving the room (or the page) for another: stop timers. */
+  dispose() {
+    this.#clock.clearTimeout(this.#muteTimer);
+    this.#views.composer.setMuted(null);
+  }
+
+  #acting() {
+    return actingRole(this.#role, this.#session().admin === true);
+  }
+
+  #onMember(frame) {
+    const me = frame.user.id === this.#session().userId;
+    this.#members = applyMemberFrame(this.#members, frame, { privateRoom: this.#room?.visibility === 'private' });
+    if (frame.event === 'unbanned' || frame.event === 'banned') this.#bans = this.#bans.filter(b => b.user.id !== frame.user.id);
+    if (frame.event === 'banned') this.#bans = [{ user: frame.user, until: frame.until ?? null, by: frame.by }, ...this.#bans];
+    const text = eventText(frame, this.#now());
+    if (text && !me) this.#views.messages.keepAtBottom(() => this.#views.messages.showSystemLine(text));
+    if (me) {
+      if (frame.event === 'role') this.#role = frame.role;
+      if (frame.event === 'muted') this.#setMuted(frame.until ?? null);
+      if (frame.event === 'unmuted') this.#setMuted(null);
+      const ending = endingFor(frame);
+      if (ending) this.#end(ending, null, frame);
+    }
+    if (this.#room?.owner) this.#render();
+  }
+
+  #setMuted(until) {
+    this.#clock.clearTimeout(this.#muteTimer);
+    this.#muteTimer = null;
+    const left = until ? Date.parse(until) - this.#now() : 0;
+    this.#mutedUntil = left > 0 ? until : null;
+    this.#views.composer.setMuted(this.#mutedUntil ? `You are muted ${untilText(this.#mutedUntil, this.#now())}.` : null);
+    if (this.#mutedUntil) this.#muteTimer = this.#clock.setTimeout(() => this.#setMuted(this.#mutedUntil), Math.min(left, MAX_TIMER_MS));
+  }
+
+  /** Once: the notice, then the app (which stops the connection). */
+  #end(reason, detail = null, frame = null) {
+    if (this.#ended) return;
+    this.#ended = reason;
+    this.dispose();
+    const ending = { reason, room: this.#name, by: frame?.by?.name ?? null, until: frame?.until ?? null, detail };
+    this.#views.notice.ended(ending);
+    this.#onEnded(ending);
+  }
+
+  #render() {
+    const acting = this.#acting();
+    const myUserId = this.#session().userId;
+    this.#views.members.show({
+      room: this.#room,
+      myUserId,
+      canInvite: canInvite(acting),
+      canLeave: canLeave(this.#role),
+      members: this.#members.map(m => ({ ...m, you: m.id === myUserId, actions: allowedActions(acting, myUserId, m) })),
+      bans: acting === 'owner' || acting === 'moderator' ? this.#bans : [],
+    });
+  }
+}
