@@ -152,7 +152,7 @@ public sealed class RoomsTests(BrowserFixture browser)
         await Expect(eve.Page.GetByTestId("room-input")).ToHaveValueAsync("team-b");
         await eve.Page.RunAndWaitForResponseAsync( // and again through the form
             () => eve.Page.GetByTestId("join-button").ClickAsync(),
-            response => response.Url.EndsWith("/api/rooms/team-b", StringComparison.Ordinal) && response.Status == 403);
+            response => response.Url.EndsWith("/api/rooms/team-b/presence", StringComparison.Ordinal) && response.Status == 403);
         await Expect(eve.Page.Locator("#join-error")).ToHaveTextAsync(new Regex("^You cannot enter #team-b"));
         await Expect(eve.Page.Locator("#room-view")).ToBeHiddenAsync();
         lock (eveSockets) Assert.DoesNotContain(eveSockets, url => url.Contains("room=team-b", StringComparison.Ordinal));

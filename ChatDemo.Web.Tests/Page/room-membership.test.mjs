@@ -24,7 +24,7 @@ function recordingViews() {
 }
 
 /** A fake rooms API over one room; every call is recorded; failures are set per method. */
-function fakeApi({ room, members = [olive, mo, bob], log = [], fail = {} }) {
+function fakeApi({ room, listed = true, members = [olive, mo, bob], log = [], fail = {} }) {
   const calls = [];
   const answer = (method, value) => async (...args) => {
     calls.push([method, ...args]);
@@ -33,6 +33,8 @@ function fakeApi({ room, members = [olive, mo, bob], log = [], fail = {} }) {
   };
   return {
     calls,
+    list: answer('list', () => ({ rooms: [{ room: 'lobby', owner: null, visibility: 'public' }, ...(listed && room ? [room] : [])] })),
+    access: answer('access', { room: room?.room, users: [] }),
     get: answer('get', room),
     members: answer('members', () => ({ room: room?.room, members })),
     moderationLog: answer('moderationLog', () => ({ records: log })),
@@ -82,27 +84,43 @@ test('a member sees the members without any action, bans or invite, and may leav
   assert.equal(r.api.calls.some(c => c[0] === 'moderationLog'), false);
 });
 
-test('an administrator without a role acts as the owner', async () => {
+test('an administrator without a role acts as the owner, in a private room not in their list too', async () => {
   const admin = { id: 'u_admin', name: 'Ada' };
-  const r = membership({ me: admin, admin: true, room: { room: 'team-a', visibility: 'public', owner: { id: 'u_o', name: 'Olive' } } });
+  const r = membership({ me: admin, admin: true, listed: false, room: { room: 'team-a', visibility: 'private', owner: { id: 'u_o', name: 'Olive' } } });
   await r.m.load();
+  assert.deepEqual(r.api.calls.slice(0, 3).map(c => c[0]), ['list', 'access', 'get']);
   const [model] = r.named('members.show').at(-1);
   assert.equal(model.canInvite, true);
   assert.deepEqual(model.members.find(m => m.id === 'u_m').actions.at(-1), 'demote');
 });
 
-test("a room nobody created (404) has no members panel and is entered as in v1", async () => {
-  const r = membership({ fail: { get: new ApiError('Not found', 404) } });
+test('a listed room is read from the list alone: no GET /api/rooms/{room}, which answers 404 for a new room', async () => {
+  const r = membership();
+  await r.m.load();
+  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'members', 'moderationLog']);
+  assert.equal(r.m.room.visibility, 'private');
+});
+
+test('a room not listed that may be read is one nobody created: no members panel, entered as in v1', async () => {
+  const r = membership({ listed: false });
   assert.equal(await r.m.load(), true);
+  assert.deepEqual(r.api.calls.map(c => [c[0], c[1]]), [['list', undefined], ['access', 'team-a']]);
   assert.deepEqual(r.named('members.available'), [[false]]);
-  assert.equal(r.api.calls.some(c => c[0] === 'members'), false);
+  assert.equal(r.m.room, null);
   assert.deepEqual(r.ended, []);
 });
 
 test('a private room that refuses the caller (403) is not entered: the notice says so and the app goes back to the list', async () => {
-  const r = membership({ fail: { get: new ApiError('Not a member', 403) } });
+  const r = membership({ listed: false, fail: { access: new ApiError('Not a member', 403) } });
   assert.equal(await r.m.load(), false);
   assert.deepEqual(r.ended, [{ reason: 'refused', room: 'team-a', by: null, until: null, detail: 'Not a member' }]);
+  assert.deepEqual(r.named('notice.ended'), [[r.ended[0]]]);
+});
+
+test('when neither the list nor the access check can be read, the room is entered and the connection finds out', async () => {
+  const r = membership({ fail: { list: new Error('offline'), access: new Error('offline') } });
+  assert.equal(await r.m.load(), true);
+  assert.deepEqual(r.ended, []);
 });
 
 test('moderation actions call their endpoint, then read the members again; a refusal is shown', async () => {

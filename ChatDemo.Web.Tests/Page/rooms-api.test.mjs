@@ -33,7 +33,7 @@ test('each endpoint of section 11 with its method, path and JSON body', async ()
   const { fetchImpl, calls } = recordingFetch(
     json(200, room), json(201, room), json(201, { room: 'x', visibility: 'public' }), noContent(), json(200, { members: [] }),
     json(200, { id: 'u_1', role: 'moderator' }), noContent(), json(201, { invite: 'i' }), json(200, room),
-    json(200, { id: 'r_1' }), json(200, { records: [] }));
+    json(200, { id: 'r_1' }), json(200, { records: [] }), json(200, { room: 'team-a', users: [] }));
   const api = createRoomsApi(() => 't', fetchImpl);
   assert.deepEqual(await api.get('team a'), room);
   await api.create({ room: 'team-a', visibility: 'private', title: 'Team A' });
@@ -46,6 +46,7 @@ test('each endpoint of section 11 with its method, path and JSON body', async ()
   await api.join('team-a', 'inv.tok');
   await api.moderate('team-a', { action: 'mute', userId: 'u_1', durationSeconds: 600 });
   await api.moderationLog('team-a', 50);
+  await api.access('team-a');
   assert.deepEqual(calls.map(c => [c.method, c.url, c.body]), [
     ['GET', '/api/rooms/team%20a', undefined],
     ['POST', '/api/rooms', { room: 'team-a', visibility: 'private', title: 'Team A' }],
@@ -58,6 +59,7 @@ test('each endpoint of section 11 with its method, path and JSON body', async ()
     ['POST', '/api/rooms/team-a/join', { invite: 'inv.tok' }],
     ['POST', '/api/rooms/team-a/moderation', { action: 'mute', userId: 'u_1', durationSeconds: 600 }],
     ['GET', '/api/rooms/team-a/moderation?limit=50', undefined],
+    ['GET', '/api/rooms/team-a/presence', undefined],
   ]);
   assert.equal(calls[1].headers['content-type'], 'application/json');
   assert.equal('content-type' in calls[0].headers, false);

@@ -77,21 +77,31 @@ export class RoomMembership {
   get mutedUntil() { return this.#mutedUntil; }
 
   /**
-   * Reads the room before connecting. False when the caller may not enter (a private room they are
-   * not a member of: the notice says so and onEnded('refused') is called); true otherwise, also when
-   * the room cannot be read now (the connection then finds out on its own).
+   * Finds the room before connecting: in the caller's room list (every created room they may
+   * read is there: public ones, and private ones where they hold a role); else it checks access
+   * (GET …/presence). False when the caller may not enter (a private room they are not a member
+   * of: the notice says so and onEnded('refused') is called); true otherwise, also when nothing
+   * can be read now (the connection then finds out on its own). A room not listed is one nobody
+   * created yet (as in v1, no members panel) — or, for an administrator, possibly a private room
+   * they hold no role in, read with GET /api/rooms/{room}.
    */
   async load() {
     this.#views.notice.clear();
     this.#views.composer.setMuted(null);
+    this.#room = null;
     try {
-      this.#room = await this.#api.get(this.#name);
-    } catch (error) {
-      if (error.status === 403) {
-        this.#end('refused', error.message);
-        return false;
+      this.#room = (await this.#api.list()).rooms?.find(r => r.room === this.#name) ?? null;
+    } catch { /* the list cannot be read now: check access below */ }
+    if (!this.#room) {
+      try {
+        await this.#api.access(this.#name);
+        if (this.#session().admin === true) this.#room = await this.#api.get(this.#name).catch(() => null);
+      } catch (error) {
+        if (error.status === 403) {
+          this.#end('refused', error.message);
+          return false;
+        }
       }
-      this.#room = null; // 404: a room nobody created (v1); else unknown for now.
     }
     this.#role = this.#room?.role ?? null;
     this.#views.members.available(Boolean(this.#room?.owner));

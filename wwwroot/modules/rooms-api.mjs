@@ -31,6 +31,12 @@ export function createRoomsApi(token, fetchImpl = (...args) => fetch(...args)) {
     list: () => request('GET', '/api/rooms'),
     /** GET /api/rooms/{room}: the room object (404 for a room nobody created and nobody wrote in). */
     get: name => request('GET', room(name, '')),
+    /**
+     * Whether the caller may read the room: GET …/presence with the token, 200 for a public room or
+     * a member, 403 for a private room's outsider. Unlike GET /api/rooms/{room} it never answers 404
+     * (which a browser logs as an error) for a room nobody created yet.
+     */
+    access: name => request('GET', room(name, 'presence')),
     /** POST /api/rooms: { room, visibility, title? }; the caller becomes its owner. */
     create: ({ room: name, visibility, title }) => request('POST', '/api/rooms', { room: name, visibility, ...(title ? { title } : {}) }),
     /** PUT …/read: the read position; the server only ever moves it forward. */
