@@ -27,7 +27,8 @@ import { TypingView } from './views/typing-view.mjs';
 const store = createStore(localStorage);
 // The provider's tokens and a sign-in in progress: this tab only, never localStorage.
 const sessionStore = createStore(sessionStorage);
-const api = createApi();
+// History and presence go with the remembered session's token (a private room's need it).
+const api = createApi(undefined, () => sessions.saved()?.token ?? null);
 const sessions = new Sessions(store, api, () => sessionStore.get(oidc.ID_TOKEN_KEY));
 /** The provider and the token endpoint are other origins: the page's own fetch, unwrapped. */
 const fetchAnywhere = (...args) => fetch(...args);
@@ -41,7 +42,7 @@ let membership = null;
 /** An invite in the link the page was opened with ({ room, invite }), accepted on joining that room. */
 let invited = inviteIn(location.href, isRoom);
 
-// Rooms act for the remembered session (a public list without one).
+// Rooms act for the remembered session too (a public list without one).
 const roomsApi = createRoomsApi(() => sessions.saved()?.token ?? null);
 const directory = new RoomDirectory({ api: roomsApi, onChange: showRooms });
 const reads = new ReadPositions({ api: roomsApi, onSaved: () => directory.refresh() });

@@ -62,6 +62,19 @@ test('history and presence paths carry the room escaped and the query as given',
   assert.equal(calls[0].headers.accept, 'application/json');
 });
 
+test("history and presence carry the session's token as a bearer token (private rooms need it); config and sessions do not", async () => {
+  const page = { messages: [], hasMore: false };
+  let token = 'tok-1';
+  const { fetchImpl, calls } = recordingFetch(json(200, page), json(200, { users: [] }), json(200, { webSocketUrl: '/ws' }), json(200, page));
+  const api = createApi(fetchImpl, () => token);
+  await api.messages('team-a', { limit: 50 });
+  await api.presence('team-a');
+  await api.config();
+  token = null;
+  await api.messages('lobby', { limit: 50 });
+  assert.deepEqual(calls.map(c => c.headers.authorization), ['Bearer tok-1', 'Bearer tok-1', undefined, undefined]);
+});
+
 test('the configuration is read once, but a failed read is tried again', async () => {
   const config = { webSocketUrl: '/ws' };
   const { fetchImpl, calls } = recordingFetch(new TypeError('network down'), json(200, config));

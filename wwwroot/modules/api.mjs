@@ -29,12 +29,21 @@ export function roomPath(room, what, query) {
   return query ? `${path}?${new URLSearchParams(query)}` : path;
 }
 
-/** fetchImpl is the page's fetch, or a recording fake in the unit tests. */
-export function createApi(fetchImpl = (...args) => fetch(...args)) {
+/** The headers of a call for the session with this token (none: no Authorization). */
+export function jsonHeaders(token) {
+  return token ? { accept: 'application/json', authorization: `Bearer ${token}` } : { accept: 'application/json' };
+}
+
+/**
+ * fetchImpl is the page's fetch, or a recording fake in the unit tests; token() is the session's
+ * token, sent as a bearer token with history and presence (a private room's need it, protocol.md
+ * section 11.3), or null.
+ */
+export function createApi(fetchImpl = (...args) => fetch(...args), token = () => null) {
   let config = null;
 
-  async function getJson(path) {
-    const response = await fetchImpl(path, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  async function getJson(path, bearer = null) {
+    const response = await fetchImpl(path, { headers: jsonHeaders(bearer), signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!response.ok) throw await problem(response);
     return response.json();
   }
@@ -69,11 +78,11 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
 
     /** A history page: query is { limit } and at most one of { before } or { after }. */
     messages(room, query) {
-      return getJson(roomPath(room, 'messages', query));
+      return getJson(roomPath(room, 'messages', query), token());
     },
 
     presence(room) {
-      return getJson(roomPath(room, 'presence'));
+      return getJson(roomPath(room, 'presence'), token());
     },
 
     /** Whether the server answers HTTP at all (a socket refused by a live server means a bad token). */

@@ -2,7 +2,7 @@
 // room, read positions, members and roles, invitations and moderation. Every call carries the
 // ChatDemo session token as a bearer token when there is one.
 
-import { TIMEOUT_MS, problem, roomPath } from './api.mjs';
+import { TIMEOUT_MS, jsonHeaders, problem, roomPath } from './api.mjs';
 
 /**
  * token() is the current session's token, or null (GET /api/rooms then lists public rooms only);
@@ -10,9 +10,7 @@ import { TIMEOUT_MS, problem, roomPath } from './api.mjs';
  */
 export function createRoomsApi(token, fetchImpl = (...args) => fetch(...args)) {
   async function request(method, path, body) {
-    const headers = { accept: 'application/json' };
-    const bearer = token();
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    const headers = jsonHeaders(token());
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetchImpl(path, {
       method,

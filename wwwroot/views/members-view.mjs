@@ -131,10 +131,12 @@ export class MembersView {
     avatar.setAttribute('aria-hidden', 'true');
     avatar.style.setProperty('--hue', String(hue(member.id)));
     const who = make('span', 'member-who');
+    const line = make('span', 'member-line');
     const name = make('span', 'member-name', member.name);
     name.dataset.testid = 'member-name';
-    who.append(name);
-    if (member.you) who.append(make('span', 'presence-you', ' (you)'));
+    line.append(name);
+    if (member.you) line.append(make('span', 'presence-you', '(you)'));
+    who.append(line);
     const facts = make('span', 'member-facts');
     const role = make('span', `role role-${member.role}`, ROLE_NAMES[member.role] ?? member.role);
     role.dataset.testid = 'member-role';
