@@ -266,3 +266,16 @@ test('a ban read from the log that names its user by id only keeps the name the 
   const [model] = r.named('members.show').at(-1);
   assert.deepEqual(model.bans.map(b => [b.user.id, b.user.name, b.until]), [['u_b', 'Bob', null]]);
 });
+
+test("a member's mute known from a frame survives reading the members again, and is not shown once it ended", async () => {
+  const r = membership();
+  await r.m.load();
+  r.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_b', name: 'Bob' }, until: at(60_000), at: at(0) });
+  await r.m.refresh();
+  let [model] = r.named('members.show').at(-1);
+  assert.equal(model.members.find(m => m.id === 'u_b').mutedUntil, at(60_000));
+  await r.clock.advance(61_000);
+  await r.m.refresh();
+  [model] = r.named('members.show').at(-1);
+  assert.equal(model.members.find(m => m.id === 'u_b').mutedUntil, null);
+});

@@ -116,8 +116,10 @@ export class RoomMembership {
       const body = await this.#api.members(this.#name);
       // A log record may name its user by id only: keep the names already known.
       const names = new Map([...this.#bans.map(b => [b.user.id, b.user.name]), ...this.#members.map(m => [m.id, m.name])]);
-      // A member whose name the server does not know (name null) shows by their id.
-      this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id })));
+      // A member whose name the server does not know (name null) shows by their id; a mute known
+      // from a frame stays (the member list does not say who is muted).
+      const before = new Map(this.#members.map(m => [m.id, m]));
+      this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id, mutedUntil: before.get(m.id)?.mutedUntil ?? null })));
       const mine = this.#members.find(m => m.id === this.#session().userId);
       if (mine) this.#role = mine.role;
       if (this.#acting() === 'owner' || this.#acting() === 'moderator') {
@@ -241,7 +243,12 @@ export class RoomMembership {
       myUserId,
       canInvite: canInvite(acting),
       canLeave: canLeave(this.#role),
-      members: this.#members.map(m => ({ ...m, you: m.id === myUserId, actions: allowedActions(acting, myUserId, m) })),
+      members: this.#members.map(m => ({
+        ...m,
+        mutedUntil: m.mutedUntil && Date.parse(m.mutedUntil) > this.#now() ? m.mutedUntil : null,
+        you: m.id === myUserId,
+        actions: allowedActions(acting, myUserId, m),
+      })),
       bans: acting === 'owner' || acting === 'moderator' ? this.#bans : [],
     });
   }
