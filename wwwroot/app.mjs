@@ -62,7 +62,7 @@ const views = {
     onSend: text => room?.send(text) ?? false,
     onInput: text => room?.typed(text),
   }),
-  rooms: new RoomsView({ onOpen: openRoom, onCreate: createRoom }),
+  rooms: new RoomsView({ onOpen: openRoom, onCreate: createRoom, onCreated: () => views.composer.focus() }),
   members: new MembersView({
     onOpen: () => membership?.refresh(),
     onAct: (action, userId, duration) => membership?.act(action, userId, duration),

@@ -21,8 +21,11 @@ export class RoomsView {
   #onOpen;
   #shown = '';
 
-  /** onOpen(room) enters a room; onCreate({ room, title, visibility }) creates one (what it throws is shown). */
-  constructor({ onOpen, onCreate }) {
+  /**
+   * onOpen(room) enters a room; onCreate({ room, title, visibility }) creates one (what it throws is
+   * shown); onCreated() runs once the dialog and the panel closed (the app focuses the composer).
+   */
+  constructor({ onOpen, onCreate, onCreated = () => {} }) {
     this.#onOpen = onOpen;
     this.#toggle.addEventListener('click', () => this.setOpen(!this.#panel.classList.contains('open')));
     this.#panel.addEventListener('keydown', event => {
@@ -49,6 +52,8 @@ export class RoomsView {
       try {
         await onCreate({ room: room.room, title: title.title, visibility });
         this.#dialog.close();
+        this.setOpen(false);
+        onCreated();
       } catch (error) {
         this.#refuse(`Could not create the room: ${error.message}`, this.#name);
       } finally {
