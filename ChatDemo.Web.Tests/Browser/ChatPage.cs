@@ -112,6 +112,15 @@ public sealed class ChatPage : IAsyncDisposable
         return await link.InputValueAsync();
     }
 
+    /// <summary>Opens an invite link (from another browser), joins under this name and waits until connected.</summary>
+    public async Task JoinByInviteAsync(string link, string name)
+    {
+        await Page.GotoAsync(link);
+        await Page.GetByTestId("name-input").FillAsync(name);
+        await Page.GetByTestId("join-button").ClickAsync();
+        await ExpectConnectedAsync();
+    }
+
     /// <summary>Opens a member's actions in the members panel.</summary>
     public async Task<ILocator> MemberActionsAsync(string userId)
     {

@@ -52,10 +52,7 @@ public sealed class LayoutTests(BrowserFixture browser)
             title: "A title long enough to wrap or be cut on a phone screen, eighty at most");
         await olive.OpenMembersAsync();
         var link = await olive.CreateInviteLinkAsync();
-        await ivy.Page.GotoAsync(link);
-        await ivy.Page.GetByTestId("name-input").FillAsync("Ivy with a long display name");
-        await ivy.Page.GetByTestId("join-button").ClickAsync();
-        await ivy.ExpectConnectedAsync();
+        await ivy.JoinByInviteAsync(link, "Ivy with a long display name");
         var member = await olive.MemberActionsAsync(await ivy.UserIdAsync());
         await Expect(member.GetByTestId("ban-button")).ToBeVisibleAsync();
 

@@ -116,10 +116,7 @@ public sealed class RoomsTests(BrowserFixture browser)
         var link = await olive.CreateInviteLinkAsync();
         await olive.Page.GetByTestId("members-close").ClickAsync();
 
-        await ivy.Page.GotoAsync(link);
-        await ivy.Page.GetByTestId("name-input").FillAsync("Ivy");
-        await ivy.Page.GetByTestId("join-button").ClickAsync();
-        await ivy.ExpectConnectedAsync();
+        await ivy.JoinByInviteAsync(link, "Ivy");
         await Expect(ivy.RoomItem("team-b")).ToHaveAttributeAsync("aria-current", "page");
         await Expect(ivy.RoomItem("lobby")).ToBeVisibleAsync();
 

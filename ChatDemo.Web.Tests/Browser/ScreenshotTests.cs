@@ -152,10 +152,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await olive.CreateRoomAsync("team-a", isPrivate: true, title: "Team A");
         await olive.OpenMembersAsync();
         var link = await olive.CreateInviteLinkAsync();
-        await ivy.Page.GotoAsync(link);
-        await ivy.Page.GetByTestId("name-input").FillAsync("Ivy");
-        await ivy.Page.GetByTestId("join-button").ClickAsync();
-        await ivy.ExpectConnectedAsync();
+        await ivy.JoinByInviteAsync(link, "Ivy");
         var ivyId = await ivy.UserIdAsync();
         await Expect(olive.Member(ivyId)).ToBeVisibleAsync();
         await olive.Page.GetByTestId("members-close").ClickAsync();

@@ -34,7 +34,8 @@ export function resendDelays(count) {
   return Array.from({ length: count }, (_, i) => (i < RESEND_BURST ? 0 : (i - RESEND_BURST + 1) * RESEND_SPACING_MS));
 }
 
-const browserClock = {
+/** The browser's timers; the unit tests give a FakeClock instead. */
+export const browserClock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: id => clearTimeout(id),
   setInterval: (callback, ms) => setInterval(callback, ms),

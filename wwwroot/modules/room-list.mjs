@@ -2,13 +2,10 @@
 // positions the page saves as messages are seen (PUT …/read, debounced and only forward), and the
 // invite link a room's owner shares. No DOM; timers come from a clock the unit tests control.
 
+import { browserClock } from './connection.mjs';
+
 export const REFRESH_EVERY_MS = 8_000;
 export const READ_DELAY_MS = 1_000;
-
-const browserClock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: id => clearTimeout(id),
-};
 
 /** The name a room is shown by: its title when it has one, else #name. */
 export function roomLabel(room) {

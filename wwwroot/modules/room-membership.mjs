@@ -3,16 +3,13 @@
 // or kicked, banned or removed (by a `member` frame about them or by close codes 4401–4403). It
 // reaches the page only through the views, and the app through onEnded.
 
+import { browserClock } from './connection.mjs';
 import {
   CLOSE_REASONS, actingRole, allowedActions, applyMemberFrame, canInvite, canLeave, currentBans, endingFor, sortMembers,
   untilText,
 } from './members.mjs';
 import { inviteLink } from './room-list.mjs';
 
-const browserClock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: id => clearTimeout(id),
-};
 /** setTimeout's longest delay; a longer mute is re-checked after it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
