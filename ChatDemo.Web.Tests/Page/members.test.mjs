@@ -38,6 +38,13 @@ test('a moderator may act on members only: never on the owner, another moderator
   assert.deepEqual(allowedActions('moderator', mod.id, mod), []);
 });
 
+test('a visitor (online without a role) can be muted, kicked and banned, not removed or promoted', () => {
+  const visitor = { id: 'u_v', name: 'Vic', role: null };
+  assert.deepEqual(allowedActions('owner', owner.id, visitor), ['mute', 'unmute', 'kick', 'ban']);
+  assert.deepEqual(allowedActions('moderator', mod.id, visitor), ['mute', 'unmute', 'kick', 'ban']);
+  assert.deepEqual(allowedActions('member', bob.id, visitor), []);
+});
+
 test('members and outsiders get no actions on anyone', () => {
   assert.deepEqual(allowedActions('member', bob.id, cy), []);
   assert.deepEqual(allowedActions(null, 'u_x', bob), []);

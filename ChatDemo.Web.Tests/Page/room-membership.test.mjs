@@ -97,7 +97,7 @@ test('an administrator without a role acts as the owner, in a private room not i
 test('a listed room is read from the list alone: no GET /api/rooms/{room}, which answers 404 for a new room', async () => {
   const r = membership();
   await r.m.load();
-  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'members', 'moderationLog']);
+  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'members', 'access', 'moderationLog']);
   assert.equal(r.m.room.visibility, 'private');
 });
 
@@ -134,7 +134,7 @@ test('moderation actions call their endpoint, then read the members again; a ref
   await r.m.act('remove', 'u_b');
   await r.m.act('promote', 'u_b');
   await r.m.act('demote', 'u_m');
-  assert.deepEqual(r.api.calls.filter(c => !['members', 'moderationLog'].includes(c[0])), [
+  assert.deepEqual(r.api.calls.filter(c => !['members', 'access', 'moderationLog'].includes(c[0])), [
     ['moderate', 'team-a', { action: 'mute', userId: 'u_b', durationSeconds: 600 }],
     ['moderate', 'team-a', { action: 'ban', userId: 'u_b' }],
     ['moderate', 'team-a', { action: 'unban', userId: 'u_b' }],
@@ -245,16 +245,40 @@ test('a role frame about oneself changes what one may do', async () => {
   await settle();
 });
 
-test("presence frames mark members online or offline; others' presence changes nothing", async () => {
+test('presence frames mark members online or offline, and list visitors (online without a role) for moderators', async () => {
   const r = membership();
   await r.m.load();
-  const shown = r.named('members.show').length;
   r.m.frame({ type: 'presence', room: 'team-a', status: 'online', user: { id: 'u_m', name: 'Mo' } });
   assert.equal(r.named('members.show').at(-1)[0].members.find(m => m.id === 'u_m').online, true);
   r.m.frame({ type: 'presence', room: 'team-a', status: 'offline', user: { id: 'u_b', name: 'Bob' } });
   assert.equal(r.named('members.show').at(-1)[0].members.find(m => m.id === 'u_b').online, false);
   r.m.frame({ type: 'presence', room: 'team-a', status: 'online', user: { id: 'u_z', name: 'Zed' } });
-  assert.equal(r.named('members.show').length, shown + 2);
+  let [model] = r.named('members.show').at(-1);
+  assert.deepEqual(model.visitors.map(v => [v.id, v.role, v.actions]), [['u_z', null, ['mute', 'unmute', 'kick', 'ban']]]);
+  r.m.frame({ type: 'presence', room: 'other', status: 'offline', user: { id: 'u_z', name: 'Zed' } });
+  assert.equal(r.named('members.show').at(-1)[0].visitors.length, 1, "another room's presence changes nothing");
+  r.m.frame({ type: 'presence', room: 'team-a', status: 'offline', user: { id: 'u_z', name: 'Zed' } });
+  [model] = r.named('members.show').at(-1);
+  assert.deepEqual(model.visitors, []);
+});
+
+test("a public room's visitors, read with the presence list, can be muted, kicked and banned by a moderator; members see none", async () => {
+  const room = { room: 'team-a', visibility: 'public', owner: { id: olive.id, name: 'Olive' } };
+  const owner = membership({ room: { ...room, role: 'owner' } });
+  owner.api.access = async () => ({ room: 'team-a', users: [{ id: 'u_o', name: 'Olive' }, { id: 'u_v', name: 'Vic' }] });
+  await owner.m.load();
+  const [model] = owner.named('members.show').at(-1);
+  assert.deepEqual(model.visitors.map(v => [v.id, v.name, v.online, v.actions]), [['u_v', 'Vic', true, ['mute', 'unmute', 'kick', 'ban']]]);
+  owner.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_v', name: 'Vic' }, until: at(60_000), at: at(0) });
+  assert.equal(owner.named('members.show').at(-1)[0].visitors[0].mutedUntil, at(60_000));
+  owner.m.frame({ type: 'member', room: 'team-a', event: 'joined', user: { id: 'u_v', name: 'Vic' }, role: 'member', at: at(1) });
+  assert.deepEqual(owner.named('members.show').at(-1)[0].visitors, [], 'joined: now a member');
+
+  const member = membership({ me: bob, room: { ...room, role: 'member' } });
+  await member.m.load();
+  member.m.frame({ type: 'presence', room: 'team-a', status: 'online', user: { id: 'u_v', name: 'Vic' } });
+  assert.deepEqual(member.named('members.show').at(-1)[0].visitors, []);
+  assert.equal(member.api.calls.some(c => c[0] === 'access'), false);
 });
 
 test('a ban read from the log that names its user by id only keeps the name the panel knew', async () => {

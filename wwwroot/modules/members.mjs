@@ -11,7 +11,7 @@ export const MUTE_CHOICES = [[600, '10 minutes'], [3600, '1 hour'], [86_400, '1 
 export const BAN_CHOICES = [[3600, '1 hour'], [86_400, '1 day'], [604_800, '7 days'], [null, 'for good']];
 
 /** Role words as the panel shows them. */
-export const ROLE_NAMES = { owner: 'Owner', moderator: 'Moderator', member: 'Member' };
+export const ROLE_NAMES = { owner: 'Owner', moderator: 'Moderator', member: 'Member', visitor: 'Visitor' };
 
 /**
  * How the caller acts in a room: an administrator acts as an owner everywhere; otherwise their role
@@ -26,15 +26,17 @@ export function canInvite(acting) {
 }
 
 /**
- * The actions the caller may take on a member: mute, unmute, kick, ban, remove (owners and
+ * The actions the caller may take on someone: mute, unmute, kick, ban, remove (owners and
  * moderators, never on the owner or themselves, a moderator not on another moderator) and
- * promote/demote (owners only, never on the owner). Administrators among the targets are refused
- * by the server (the member list does not say who is one); the panel then shows its answer.
+ * promote/demote (owners only, never on the owner). A visitor (online without a role, role null)
+ * can be muted, kicked and banned, not removed or promoted. Administrators among the targets are
+ * refused by the server (no list says who is one); the panel then shows its answer.
  */
 export function allowedActions(acting, myUserId, target) {
   if (target.id === myUserId || target.role === 'owner') return [];
   if (acting !== 'owner' && acting !== 'moderator') return [];
   if (acting === 'moderator' && target.role === 'moderator') return [];
+  if (!target.role) return ['mute', 'unmute', 'kick', 'ban'];
   const actions = ['mute', 'unmute', 'kick', 'ban', 'remove'];
   if (acting === 'owner') actions.push(target.role === 'moderator' ? 'demote' : 'promote');
   return actions;

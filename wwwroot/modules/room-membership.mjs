@@ -43,6 +43,7 @@ export class RoomMembership {
   #room = null;          // the room object, or null for a room nobody created
   #role = null;
   #members = [];
+  #visitors = new Map();   // userId -> { id, name, mutedUntil }: online here without a role (a public room's visitors)
   #bans = [];
   #mutedUntil = null;
   #muteTimer = null;
@@ -119,12 +120,18 @@ export class RoomMembership {
       this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id, mutedUntil: before.get(m.id)?.mutedUntil ?? null })));
       const mine = this.#members.find(m => m.id === this.#session().userId);
       if (mine) this.#role = mine.role;
-      if (this.#acting() === 'owner' || this.#acting() === 'moderator') {
+      if (this.#moderates()) {
+        // Whoever is online without a role can be moderated too (GET …/presence lists them).
+        const online = (await this.#api.access(this.#name)).users ?? [];
+        const memberIds = new Set(this.#members.map(m => m.id));
+        this.#visitors = new Map(online.filter(u => !memberIds.has(u.id))
+          .map(u => [u.id, { id: u.id, name: u.name ?? u.id, mutedUntil: before.get(u.id)?.mutedUntil ?? this.#visitors.get(u.id)?.mutedUntil ?? null }]));
         const log = await this.#api.moderationLog(this.#name);
         this.#bans = currentBans(Array.isArray(log) ? log : log.records ?? [], this.#now())
           .map(ban => ({ ...ban, user: { ...ban.user, name: ban.user.name ?? names.get(ban.user.id) } }));
       } else {
         this.#bans = [];
+        this.#visitors.clear();
       }
       this.#render();
     } catch (error) {
@@ -132,13 +139,12 @@ export class RoomMembership {
     }
   }
 
-  /** A server frame: `member` frames, `error` `muted`, and `presence` (who of the members is online). */
+  /** A server frame: `member` frames, `error` `muted`, and `presence` (who of the members, or of the visitors, is online). */
   frame(frame) {
     if (frame.type === 'error' && frame.code === 'muted') {
       this.#setMuted(frame.until ?? null);
-    } else if (frame.type === 'presence' && frame.user?.id && this.#members.some(m => m.id === frame.user.id)) {
-      this.#members = this.#members.map(m => (m.id === frame.user.id ? { ...m, online: frame.status === 'online' } : m));
-      this.#render();
+    } else if (frame.type === 'presence' && frame.user?.id && (frame.room === undefined || frame.room === this.#name)) {
+      this.#onPresence(frame);
     } else if (frame.type === 'member' && frame.user?.id && (frame.room === undefined || frame.room === this.#name)) {
       this.#onMember(frame);
     }
@@ -196,9 +202,33 @@ export class RoomMembership {
     return actingRole(this.#role, this.#session().admin === true);
   }
 
+  #moderates() {
+    const acting = this.#acting();
+    return acting === 'owner' || acting === 'moderator';
+  }
+
+  #onPresence(frame) {
+    const online = frame.status === 'online';
+    const id = frame.user.id;
+    if (this.#members.some(m => m.id === id)) {
+      this.#members = this.#members.map(m => (m.id === id ? { ...m, online } : m));
+    } else if (!this.#moderates() || id === this.#session().userId) {
+      return;
+    } else if (online) {
+      this.#visitors.set(id, { id, name: frame.user.name ?? id, mutedUntil: this.#visitors.get(id)?.mutedUntil ?? null });
+    } else {
+      this.#visitors.delete(id);
+    }
+    if (this.#room?.owner) this.#render();
+  }
+
   #onMember(frame) {
     const me = frame.user.id === this.#session().userId;
     this.#members = applyMemberFrame(this.#members, frame, { privateRoom: this.#room?.visibility === 'private' });
+    const visitor = this.#visitors.get(frame.user.id);
+    if (visitor && frame.event === 'joined') this.#visitors.delete(frame.user.id);
+    if (visitor && (frame.event === 'muted' || frame.event === 'unmuted')) visitor.mutedUntil = frame.event === 'muted' ? frame.until ?? null : null;
+    if (visitor && (frame.event === 'kicked' || frame.event === 'banned')) this.#visitors.delete(frame.user.id);
     if (frame.event === 'unbanned' || frame.event === 'banned') this.#bans = this.#bans.filter(b => b.user.id !== frame.user.id);
     if (frame.event === 'banned') this.#bans = [{ user: frame.user, until: frame.until ?? null, by: frame.by }, ...this.#bans];
     const text = eventText(frame, this.#now());
@@ -235,18 +265,21 @@ export class RoomMembership {
   #render() {
     const acting = this.#acting();
     const myUserId = this.#session().userId;
+    const shown = m => ({
+      ...m,
+      mutedUntil: m.mutedUntil && Date.parse(m.mutedUntil) > this.#now() ? m.mutedUntil : null,
+      you: m.id === myUserId,
+      actions: allowedActions(acting, myUserId, m),
+    });
     this.#views.members.show({
       room: this.#room,
       myUserId,
       canInvite: canInvite(acting),
       canLeave: canLeave(this.#role),
-      members: this.#members.map(m => ({
-        ...m,
-        mutedUntil: m.mutedUntil && Date.parse(m.mutedUntil) > this.#now() ? m.mutedUntil : null,
-        you: m.id === myUserId,
-        actions: allowedActions(acting, myUserId, m),
-      })),
-      bans: acting === 'owner' || acting === 'moderator' ? this.#bans : [],
+      members: this.#members.map(shown),
+      // Online without a role (role null), for those who may act on them; after the members.
+      visitors: this.#moderates() ? [...this.#visitors.values()].map(v => shown({ ...v, role: null, online: true })) : [],
+      bans: this.#moderates() ? this.#bans : [],
     });
   }
 }

@@ -69,8 +69,11 @@ export class MembersView {
     if (this.#dialog.open) this.#dialog.close();
   }
 
-  /** model: { room, myUserId, canInvite, canLeave, members: [{ id, name, role, online, mutedUntil?, you, actions }], bans } */
-  show({ room, canInvite, canLeave, members, bans }) {
+  /**
+   * model: { room, myUserId, canInvite, canLeave, members: [{ id, name, role, online, mutedUntil?, you, actions }],
+   * visitors (the same, role null: online without a role), bans }
+   */
+  show({ room, canInvite, canLeave, members, visitors = [], bans }) {
     this.#title.textContent = `Members of ${room?.title || `#${room?.room ?? ''}`}`;
     this.#inviteSection.hidden = !canInvite;
     if (!canInvite) this.#inviteResult.hidden = true;
@@ -80,7 +83,7 @@ export class MembersView {
     const focused = document.activeElement;
     const focusKey = this.#dialog.contains(focused) ? [focused.closest('[data-user-id]')?.dataset.userId, focused.dataset.testid] : null;
 
-    this.#list.replaceChildren(...members.map(member => this.#member(member, openRows.has(member.id))));
+    this.#list.replaceChildren(...[...members, ...visitors].map(member => this.#member(member, openRows.has(member.id))));
     this.#banSection.hidden = bans.length === 0;
     this.#banList.replaceChildren(...bans.map(ban => {
       const item = make('li', 'ban');
@@ -123,7 +126,8 @@ export class MembersView {
     const item = make('li', 'member');
     item.dataset.testid = 'member';
     item.dataset.userId = member.id;
-    item.dataset.role = member.role;
+    const role = member.role ?? 'visitor';
+    item.dataset.role = role;
     item.dataset.online = String(Boolean(member.online));
     item.dataset.mutedUntil = member.mutedUntil ?? '';
 
@@ -138,9 +142,9 @@ export class MembersView {
     if (member.you) line.append(make('span', 'presence-you', '(you)'));
     who.append(line);
     const facts = make('span', 'member-facts');
-    const role = make('span', `role role-${member.role}`, ROLE_NAMES[member.role] ?? member.role);
-    role.dataset.testid = 'member-role';
-    facts.append(role, make('span', 'member-online', member.online ? 'online' : 'offline'));
+    const roleTag = make('span', `role role-${role}`, ROLE_NAMES[role] ?? role);
+    roleTag.dataset.testid = 'member-role';
+    facts.append(roleTag, make('span', 'member-online', member.online ? 'online' : 'offline'));
     if (member.mutedUntil) {
       const muted = make('span', 'member-muted', `muted ${untilText(member.mutedUntil)}`);
       muted.dataset.testid = 'member-muted';
