@@ -156,6 +156,37 @@ public sealed class RoomsTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task InAPublicRoomAModeratorActsOnAVisitorWhoJoinedByName()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var olive = await ChatPage.OpenAsync(browser.Browser, app);
+        await using var vic = await ChatPage.OpenAsync(browser.Browser, app);
+        await olive.JoinAsync("Olive");
+        await olive.CreateRoomAsync("open-a", isPrivate: false);
+        await olive.OpenMembersAsync();
+
+        await vic.JoinAsync("Vic", "open-a");
+        var vicId = await vic.UserIdAsync();
+        await Expect(olive.Member(vicId)).ToHaveAttributeAsync("data-role", "visitor");
+        await Expect(olive.Member(vicId).GetByTestId("member-role")).ToHaveTextAsync("Visitor");
+        var row = await olive.MemberActionsAsync(vicId);
+        await Expect(row.GetByTestId("remove-button")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("role-button")).ToHaveCountAsync(0);
+
+        // A visitor has no Members button to act with (the room is created, so they see the list only).
+        await vic.Page.GetByTestId("members-button").ClickAsync();
+        await Expect(vic.Page.GetByTestId("member-actions")).ToHaveCountAsync(0);
+        await vic.Page.GetByTestId("members-close").ClickAsync();
+
+        await row.GetByTestId("mute-button").ClickAsync();
+        await Expect(vic.Composer).ToBeDisabledAsync();
+        row = await olive.MemberActionsAsync(vicId);
+        await row.GetByTestId("kick-button").ClickAsync();
+        await Expect(vic.Notice).ToHaveAttributeAsync("data-reason", "kicked");
+        await Expect(olive.Member(vicId)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task AForgedInviteIsRefusedInWordsAndJoinsNothing()
     {
         await using var app = await ChatApp.StartAsync();
