@@ -228,12 +228,18 @@ test('a ban frame lists the ban for Unban at once; an unban frame takes it away'
   assert.deepEqual(model.bans, []);
 });
 
-test('leaving the room removes oneself and ends the stay as left', async () => {
+test('leaving the room removes oneself and ends the stay as left, also when the 4403 close comes first', async () => {
   const r = membership({ me: bob });
   await r.m.load();
   await r.m.leaveRoom();
   assert.deepEqual(r.api.calls.at(-1), ['removeMember', 'team-a', 'u_b']);
-  assert.equal(r.ended[0].reason, 'left');
+  assert.deepEqual(r.ended.map(e => e.reason), ['left']);
+
+  const early = membership({ me: bob });
+  await early.m.load();
+  early.api.removeMember = async () => { early.m.closed(4403); return null; };
+  await early.m.leaveRoom();
+  assert.deepEqual(early.ended.map(e => e.reason), ['left']);
 });
 
 test('a role frame about oneself changes what one may do', async () => {

@@ -48,6 +48,7 @@ export class RoomMembership {
   #mutedUntil = null;
   #muteTimer = null;
   #ended = null;
+  #leaving = false;
 
   /**
    * @param options.session () => the current session { userId, admin }
@@ -153,7 +154,8 @@ export class RoomMembership {
   /** The connection closed with a code the page does not reconnect after. */
   closed(code) {
     const reason = CLOSE_REASONS[code];
-    if (reason) this.#end(reason);
+    // Leaving a private room closes one's own connections with 4403 too, maybe before DELETE answers.
+    if (reason) this.#end(this.#leaving ? 'left' : reason);
   }
 
   /** An action from the members panel on a user. durationSeconds: for mute and ban (null: a ban for good). */
@@ -183,9 +185,11 @@ export class RoomMembership {
 
   /** Leaves the room for good (members and moderators; an owner cannot). */
   async leaveRoom() {
+    this.#leaving = true;
     try {
       await this.#api.removeMember(this.#name, this.#session().userId);
     } catch (error) {
+      this.#leaving = false;
       this.#views.members.showError(`Could not leave: ${error.message}`);
       return;
     }
@@ -238,7 +242,7 @@ export class RoomMembership {
       if (frame.event === 'muted') this.#setMuted(frame.until ?? null);
       if (frame.event === 'unmuted') this.#setMuted(null);
       const ending = endingFor(frame);
-      if (ending) this.#end(ending, null, frame);
+      if (ending) this.#end(this.#leaving ? 'left' : ending, null, frame);
     }
     if (this.#room?.owner) this.#render();
   }
