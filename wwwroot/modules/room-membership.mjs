@@ -81,8 +81,9 @@ export class RoomMembership {
    * (GET …/presence). False when the caller may not enter (a private room they are not a member
    * of: the notice says so and onEnded('refused') is called); true otherwise, also when nothing
    * can be read now (the connection then finds out on its own). A room not listed is one nobody
-   * created yet (as in v1, no members panel) — or, for an administrator, possibly a private room
-   * they hold no role in, read with GET /api/rooms/{room}.
+   * created yet (as in v1, no members panel) — or, for an administrator, a private room they hold
+   * no role in: that one shows no members panel either, since telling the two apart takes
+   * GET /api/rooms/{room}, whose 404 for a new room a browser logs as an error.
    */
   async load() {
     this.#views.notice.clear();
@@ -94,7 +95,6 @@ export class RoomMembership {
     if (!this.#room) {
       try {
         await this.#api.access(this.#name);
-        if (this.#session().admin === true) this.#room = await this.#api.get(this.#name).catch(() => null);
       } catch (error) {
         if (error.status === 403) {
           this.#end('refused', error.message);

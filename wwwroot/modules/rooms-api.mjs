@@ -22,17 +22,15 @@ export function createRoomsApi(token, fetchImpl = (...args) => fetch(...args)) {
     return response.status === 204 ? null : response.json();
   }
 
-  const room = (name, what, query) => (what ? roomPath(name, what, query) : `/api/rooms/${encodeURIComponent(name)}`);
+  const room = roomPath;
 
   return {
     /** GET /api/rooms: the rooms this caller may see, newest activity first. */
     list: () => request('GET', '/api/rooms'),
-    /** GET /api/rooms/{room}: the room object (404 for a room nobody created and nobody wrote in). */
-    get: name => request('GET', room(name, '')),
     /**
      * Whether the caller may read the room: GET …/presence with the token, 200 for a public room or
-     * a member, 403 for a private room's outsider. Unlike GET /api/rooms/{room} it never answers 404
-     * (which a browser logs as an error) for a room nobody created yet.
+     * a member (with who is online), 403 for a private room's outsider. Unlike GET /api/rooms/{room}
+     * it never answers 404 (which a browser logs as an error) for a room nobody created yet.
      */
     access: name => request('GET', room(name, 'presence')),
     /** POST /api/rooms: { room, visibility, title? }; the caller becomes its owner. */
