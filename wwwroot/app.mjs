@@ -1,6 +1,7 @@
 // ChatDemo's page: native ES modules, no framework, no build step. This module only wires them:
 // modules/ hold the protocol rules, the remembered state, the REST calls, the connection and the
-// room; views/ own one region of the page each. It speaks protocol v1 (docs/protocol.md).
+// room; views/ own one region of the page each. It speaks protocol v1 and v1.1's message lifecycle
+// (docs/protocol.md).
 
 import { createApi } from './modules/api.mjs';
 import { ChatRoom } from './modules/chat-room.mjs';
@@ -11,8 +12,10 @@ import { createStore, keys } from './modules/storage.mjs';
 import { ComposerView } from './views/composer-view.mjs';
 import { HeaderView } from './views/header-view.mjs';
 import { JoinView } from './views/join-view.mjs';
+import { MessageLifecycleView } from './views/message-lifecycle-view.mjs';
 import { MessagesView } from './views/messages-view.mjs';
 import { PresenceView } from './views/presence-view.mjs';
+import { ReplyBarView } from './views/reply-bar-view.mjs';
 import { setUpTheme } from './views/theme.mjs';
 import { TypingView } from './views/typing-view.mjs';
 
@@ -44,7 +47,20 @@ const views = {
   composer: new ComposerView({
     onSend: text => room?.send(text) ?? false,
     onInput: text => room?.typed(text),
+    onEditLast: () => room?.lifecycle.editLast() ?? false,
+    onEscape: () => room?.lifecycle.cancelReply() ?? false,
   }),
+  lifecycle: new MessageLifecycleView({
+    onEdit: (seq, text) => room?.lifecycle.edit(seq, text) ?? false,
+    onDelete: seq => room?.lifecycle.remove(seq),
+    onReact: (seq, emoji) => room?.lifecycle.react(seq, emoji),
+    onReply: seq => room?.lifecycle.startReply(seq),
+    onJump: seq => room?.lifecycle.jumpTo(seq),
+    onRetryChange: id => room?.lifecycle.retryChange(id),
+    onDiscardChange: id => room?.lifecycle.discardChange(id),
+    onDone: () => views.composer.focus(),
+  }),
+  reply: new ReplyBarView({ onCancel: () => room?.lifecycle.cancelReply() }),
 };
 
 function setRoomInAddress(name) {
