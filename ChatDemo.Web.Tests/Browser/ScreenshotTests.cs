@@ -129,4 +129,61 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
     }
+
+    /// <summary>
+    /// Messages that change (protocol v1.1), at 360, 768 and 1280 px, light and dark
+    /// (<c>lifecycle-{width}-{theme}.png</c>): replies with their quotes, an edited message,
+    /// reactions (yours highlighted), a tombstone, and the reaction picker open.
+    /// </summary>
+    [Fact]
+    public async Task TheMessageLifecycleScreenshotsRender()
+    {
+        var folder = Environment.GetEnvironmentVariable("CHATDEMO_SCREENSHOTS")
+                     ?? Path.Combine(Path.GetTempPath(), "chatdemo-screenshots", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var app = await ChatApp.StartAsync();
+        var (_, carol) = await app.JoinAsync("Carol");
+        await using var _ = carol;
+        var (_, bob) = await app.JoinAsync("Bob");
+        await using var __ = bob;
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await alice.JoinAsync("Alice", "lobby");
+
+        await carol.SendMessageAsync("c-1", "Who's up for lunch at 12:30?");
+        await carol.WaitForAsync("ack");
+        await bob.SendJsonAsync(new { action = "sendMessage", clientMessageId = "b-1", text = "Me! The usual place?", replyTo = 1 });
+        await bob.WaitForAsync("ack");
+        await Expect(alice.MessageTexts).ToHaveCountAsync(2);
+        await alice.ReplyAsync(alice.BySeq(2), "Count me in. I'll book a table for four.");
+        await Expect(alice.Sent("Count me in. I'll book a table for four.")).ToHaveCountAsync(1);
+        await alice.BySeq(3).EditAsync("Count me in. I'll book a table for three.");
+        await bob.SendMessageAsync("b-2", "Wrong chat, sorry");
+        await bob.WaitForAsync("ack");
+        await bob.SendJsonAsync(new { action = "deleteMessage", seq = 4 });
+        foreach (var (socket, seq, emoji) in new[] { (carol, 3, "👍"), (bob, 3, "👍"), (bob, 1, "🎉"), (carol, 2, "😂") })
+            await socket.SendJsonAsync(new { action = "react", seq, emoji, op = "add" });
+        await alice.BySeq(1).ReactAsync("🎉");
+        await Expect(alice.BySeq(4).GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await Expect(alice.BySeq(3).Reaction("👍")).ToHaveAttributeAsync("data-count", "2");
+        await Expect(alice.BySeq(1).Reaction("🎉")).ToHaveAttributeAsync("data-count", "2");
+        await Expect(alice.BySeq(2).Reaction("😂")).ToHaveAttributeAsync("data-count", "1");
+        await Expect(alice.BySeq(3).GetByTestId("edited-marker")).ToBeVisibleAsync();
+        await alice.BySeq(2).GetByTestId("react-button").ClickAsync();
+        await Expect(alice.BySeq(2).GetByTestId("reaction-picker")).ToBeVisibleAsync();
+
+        var shots = new List<string>();
+        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+            foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
+            {
+                await alice.Page.SetViewportSizeAsync(size.Width, size.Height);
+                await alice.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                var file = $"lifecycle-{size.Width}-{theme}.png";
+                await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
+            }
+
+        Assert.Equal(6, shots.Count);
+        foreach (var file in shots)
+            Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
 }
