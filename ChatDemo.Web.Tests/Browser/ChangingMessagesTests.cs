@@ -8,7 +8,7 @@ namespace ChatDemo.Web.Tests.Browser;
 /// reacting and replying in one browser, seen in another, each against a real Kestrel app.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class MessageLifecycleTests(BrowserFixture browser)
+public sealed class ChangingMessagesTests(BrowserFixture browser)
 {
     [Fact]
     public async Task EditingYourMessageInlineShowsTheNewTextMarkedEditedToEveryoneAndEscapeCancels()
@@ -259,6 +259,11 @@ public sealed class MessageLifecycleTests(BrowserFixture browser)
         await bob.BySeq(3).ReactAsync("👍");
         await Expect(alice.BySeq(3).Reaction("👍")).ToHaveAttributeAsync("data-count", "1");
 
+        var bobsChangeReads = new List<string>();
+        bob.Page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("changedSince=", StringComparison.Ordinal)) lock (bobsChangeReads) bobsChangeReads.Add(request.Url);
+        };
         await bob.Context.SetOfflineAsync(true);
         await Expect(bob.Status).ToHaveAttributeAsync("data-state", "offline");
         await alice.BySeq(2).EditAsync("edited while Bob was away");
@@ -286,5 +291,7 @@ public sealed class MessageLifecycleTests(BrowserFixture browser)
         Assert.Equal(2, kept.GetProperty("reactions")[0].GetProperty("count").GetInt32());
         await Expect(bob.BySeq(3).GetByTestId("message-deleted")).ToBeVisibleAsync();
         await Expect(bob.BySeq(3).GetByTestId("reactions")).ToBeHiddenAsync();
+        // The changes came from the revision catch-up (10.8), read from the revision Bob held.
+        lock (bobsChangeReads) Assert.Contains(bobsChangeReads, url => url.Contains("changedSince=1&", StringComparison.Ordinal));
     }
 }
