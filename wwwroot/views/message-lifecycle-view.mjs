@@ -133,6 +133,7 @@ export class MessageLifecycleView {
     const input = editor.querySelector('textarea');
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
+    editor.scrollIntoView({ block: 'nearest' });
   }
 
   /** Brings a message into view and moves focus to it, briefly highlighted; present: whether it is loaded. */
