@@ -294,4 +294,42 @@ public sealed class ChangingMessagesTests(BrowserFixture browser)
         // The changes came from the revision catch-up (10.8), read from the revision Bob held.
         lock (bobsChangeReads) Assert.Contains(bobsChangeReads, url => url.Contains("changedSince=1&", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ARefusedChangeSaysWhyUndoesWhatItShowedAndCanBeDiscarded()
+    {
+        // Bob's socket sends a message and 20 reactions at once: more than the default burst.
+        await using var app = await ChatApp.StartAsync(new Dictionary<string, string?> { ["Chat:Limits:SendBurst"] = "100" });
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app);
+        await alice.JoinAsync("Alice");
+        var (_, bob) = await app.JoinAsync("Bob");
+        await using var _ = bob;
+        await bob.SendMessageAsync("b-1", "a popular message");
+        await bob.WaitForAsync("ack");
+        // 20 distinct emoji, none of them the picker's: the most one message may carry (10.5).
+        foreach (var emoji in new[] { "🍎", "🍌", "🍇", "🍉", "🍓", "🍒", "🍑", "🍍", "🥝", "🥥", "🥑", "🍆", "🥕", "🌽", "🥒", "🥦", "🧄", "🧅", "🍄", "🥜" })
+        {
+            await bob.SendJsonAsync(new { action = "react", seq = 1, emoji, op = "add" });
+            await bob.WaitForAsync("updateAck");
+        }
+        var message = alice.BySeq(1);
+        await Expect(message.GetByTestId("reaction")).ToHaveCountAsync(20);
+
+        await message.ReactAsync("👍");
+
+        await Expect(message).ToHaveAttributeAsync("data-change", "failed");
+        var state = message.GetByTestId("change-state");
+        await Expect(state).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(state).ToContainTextAsync("Reaction 👍 not saved: that message has too many reactions");
+        await Expect(state.GetByTestId("change-retry")).ToHaveCountAsync(0);
+        await Expect(message.Reaction("👍")).ToHaveCountAsync(0);
+        await Expect(message.GetByTestId("reaction")).ToHaveCountAsync(20);
+
+        await state.GetByTestId("change-discard").ClickAsync();
+
+        await Expect(message).ToHaveAttributeAsync("data-change", "");
+        await Expect(state).ToBeHiddenAsync();
+        Assert.Null(await alice.Page.EvaluateAsync<string?>("() => localStorage.getItem('chatdemo.changes.lobby')"));
+        await alice.ExpectShowsStoredStateAsync(app, await alice.UserIdAsync());
+    }
 }

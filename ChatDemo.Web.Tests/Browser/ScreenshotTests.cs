@@ -101,18 +101,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await Expect(visitor.Page.GetByTestId("sign-in-button")).ToBeVisibleAsync();
 
         var shots = new List<string>();
-        async Task ShootAllAsync(string view)
-        {
-            foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
-                foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
-                {
-                    await visitor.Page.SetViewportSizeAsync(size.Width, size.Height);
-                    await visitor.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
-                    var file = $"{view}-{size.Width}-{theme}.png";
-                    await visitor.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
-                    shots.Add(file);
-                }
-        }
+        async Task ShootAllAsync(string view) => shots.AddRange(await ShootEverySizeAsync(visitor.Page, folder, view));
 
         await ShootAllAsync("signin");
         await visitor.Page.GetByTestId("sign-in-button").ClickAsync();
@@ -171,19 +160,26 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await alice.BySeq(2).GetByTestId("react-button").ClickAsync();
         await Expect(alice.BySeq(2).GetByTestId("reaction-picker")).ToBeVisibleAsync();
 
-        var shots = new List<string>();
-        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
-            foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
-            {
-                await alice.Page.SetViewportSizeAsync(size.Width, size.Height);
-                await alice.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
-                var file = $"lifecycle-{size.Width}-{theme}.png";
-                await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
-                shots.Add(file);
-            }
+        var shots = await ShootEverySizeAsync(alice.Page, folder, "lifecycle");
 
         Assert.Equal(6, shots.Count);
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
+
+    /// <summary>The page as it is at 360, 768 and 1280 px, light and dark: <c>{view}-{width}-{theme}.png</c> in the folder.</summary>
+    private static async Task<List<string>> ShootEverySizeAsync(IPage page, string folder, string view)
+    {
+        var shots = new List<string>();
+        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+            foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
+            {
+                await page.SetViewportSizeAsync(size.Width, size.Height);
+                await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                var file = $"{view}-{size.Width}-{theme}.png";
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
+            }
+        return shots;
     }
 }

@@ -65,12 +65,7 @@ export class ChangeQueue {
 
   /** An updateAck: the change is done. Returns its entry, or null if it is not one of these. */
   answered(clientMessageId) {
-    const entries = this.list();
-    const entry = entries.find(e => e.clientMessageId === clientMessageId);
-    if (!entry) return null;
-    this.#inFlight.delete(clientMessageId);
-    this.#save(entries.filter(e => e !== entry));
-    return entry;
+    return this.#take(clientMessageId);
   }
 
   /**
@@ -99,17 +94,22 @@ export class ChangeQueue {
   }
 
   discard(clientMessageId) {
+    return this.#take(clientMessageId);
+  }
+
+  /** The socket is gone: whatever was on its way is sent again once the next one is ready. */
+  disconnected() {
+    this.#inFlight.clear();
+  }
+
+  /** Removes a change from the queue; its entry, or null when there is none. */
+  #take(clientMessageId) {
     const entries = this.list();
     const entry = entries.find(e => e.clientMessageId === clientMessageId);
     if (!entry) return null;
     this.#inFlight.delete(clientMessageId);
     this.#save(entries.filter(e => e !== entry));
     return entry;
-  }
-
-  /** The socket is gone: whatever was on its way is sent again once the next one is ready. */
-  disconnected() {
-    this.#inFlight.clear();
   }
 
   #save(entries) {

@@ -37,6 +37,15 @@ function button(className, text, action, testId) {
   return node;
 }
 
+/** A labelled group of controls. */
+function group(className, testId, label) {
+  const node = make('div', className);
+  node.dataset.testid = testId;
+  node.setAttribute('role', 'group');
+  node.setAttribute('aria-label', label);
+  return node;
+}
+
 function formatTime(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
@@ -197,10 +206,7 @@ export class MessageLifecycleView {
 
   #renderActions(item, model) {
     const actions = this.#part(item, 'message-actions', () => {
-      const bar = make('div', 'message-actions');
-      bar.dataset.testid = 'message-actions';
-      bar.setAttribute('role', 'group');
-      bar.setAttribute('aria-label', 'Message actions');
+      const bar = group('message-actions', 'message-actions', 'Message actions');
       const sender = item.querySelector('.message-sender').textContent;
       for (const [action, label] of [['reply', `Reply to ${sender}`], ['react', 'Add a reaction'], ['edit', 'Edit message'], ['delete', 'Delete message']]) {
         const control = button('message-action', undefined, action, `${action}-button`);
@@ -221,12 +227,9 @@ export class MessageLifecycleView {
 
   #renderReactions(item, model) {
     const row = this.#part(item, 'reactions', () => {
-      const group = make('div', 'reactions');
-      group.dataset.testid = 'reactions';
-      group.setAttribute('role', 'group');
-      group.setAttribute('aria-label', 'Reactions');
-      (item.querySelector('.message-editor') ?? item.querySelector('.message-tombstone')).after(group);
-      return group;
+      const chips = group('reactions', 'reactions', 'Reactions');
+      (item.querySelector('.message-editor') ?? item.querySelector('.message-tombstone')).after(chips);
+      return chips;
     });
     const focused = row.contains(document.activeElement) ? document.activeElement.dataset.emoji : null;
     row.replaceChildren(...model.reactions.map(r => {
@@ -363,10 +366,7 @@ export class MessageLifecycleView {
       return;
     }
     this.#closeConfirm(item, false);
-    const picker = make('div', 'reaction-picker');
-    picker.dataset.testid = 'reaction-picker';
-    picker.setAttribute('role', 'group');
-    picker.setAttribute('aria-label', 'Pick a reaction');
+    const picker = group('reaction-picker', 'reaction-picker', 'Pick a reaction');
     for (const emoji of PICKER_EMOJI) {
       const option = button('reaction-option', emoji, 'pick', 'reaction-option');
       option.dataset.emoji = emoji;
