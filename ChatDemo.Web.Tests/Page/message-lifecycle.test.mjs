@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChatRoom } from '../../wwwroot/modules/chat-room.mjs';
-import { snippet } from '../../wwwroot/modules/message-lifecycle.mjs';
+import { MessageLifecycle, snippet } from '../../wwwroot/modules/message-lifecycle.mjs';
 import { createStore } from '../../wwwroot/modules/storage.mjs';
 import { FakeClock, MemoryStorage, fakeSockets, recordingViews, settle } from './fakes.mjs';
 
@@ -316,4 +316,23 @@ test('a quote is one line of at most 90 characters', () => {
   const long = snippet('😀'.repeat(200));
   assert.equal([...long].length, 90);
   assert.ok(long.endsWith('…'));
+});
+
+test("a moderator's or owner's Delete appears on others' messages once the page knows the role", () => {
+  const connection = Object.assign(new EventTarget(), { ready: false, sendChange: () => false });
+  const room = { name: 'lobby', seqs: new Set([1]), role: null, hasOlder: false, lowestSeq: 1 };
+  const recorded = recordingViews();
+  const lifecycle = new MessageLifecycle({
+    room, api: {}, connection, store: createStore(new MemoryStorage()), views: recorded.views,
+    isMe: id => id === me.userId, loadOlder: async () => {},
+  });
+  lifecycle.received(sent(1, bob), true);
+  assert.equal(recorded.shown(1).mayDelete, false);
+  assert.equal(lifecycle.remove(1), false);
+
+  room.role = 'moderator';
+  lifecycle.refresh();
+  assert.deepEqual([recorded.shown(1).mayDelete, recorded.shown(1).mayEdit], [true, false]);
+  assert.equal(lifecycle.remove(1), true);
+  assert.equal(recorded.shown(1).deleted, true);
 });

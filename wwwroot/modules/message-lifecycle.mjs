@@ -157,6 +157,14 @@ export class MessageLifecycle {
     return true;
   }
 
+  /**
+   * What this user may do changed (their role in the room, RoomState.role, issue 18): every
+   * message is drawn again with its actions.
+   */
+  refresh() {
+    for (const seq of this.#room.seqs) this.#render(seq);
+  }
+
   /** Up arrow in an empty composer: edits this user's newest editable message; false when there is none. */
   editLast() {
     const seq = this.#states.lastEditable(this.#isMe, this.#room.seqs);
