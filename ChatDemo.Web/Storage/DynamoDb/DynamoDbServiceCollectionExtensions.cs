@@ -7,11 +7,12 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 
 public static class DynamoDbServiceCollectionExtensions
 {
-    /// <summary><c>Chat__Store=DynamoDb</c>: two tables; no retention sweeper, DynamoDB's TTL expires messages.</summary>
+    /// <summary><c>Chat__Store=DynamoDb</c>: three tables; no retention sweeper, DynamoDB's TTL expires messages.</summary>
     public static IServiceCollection AddDynamoDbStore(this IServiceCollection services)
     {
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
-        services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
+        services.AddSingleton(sp => new DynamoDbTableNames(
+            Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable, Options(sp).DynamoDb.RoomsTable));
         services.AddSingleton(sp => new DynamoDbChatStore(
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<DynamoDbTableNames>(),
