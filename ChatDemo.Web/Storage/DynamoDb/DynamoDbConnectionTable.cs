@@ -36,6 +36,7 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
             [C.ConnectedAt] = Number(connection.ConnectedAt.ToUnixTimeMilliseconds()),
             [DynamoDbTables.TimeToLiveAttribute] = expiresAt,
         };
+        if (connection.Admin) item[C.Admin] = new() { BOOL = true };
         // Already recorded (false) is fine: carrying on lets a retry after a crash complete the presence step.
         await client.PutIfAbsentAsync(table, item, C.PartitionKey, cancellationToken);
 
@@ -246,5 +247,8 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
         item[C.PartitionKey].S,
         item[C.ByRoomPartitionKey].S,
         new ChatUser(item[C.UserId].S, item[C.UserName].S),
-        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[C.ConnectedAt].N, CultureInfo.InvariantCulture)));
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[C.ConnectedAt].N, CultureInfo.InvariantCulture)))
+    {
+        Admin = item.TryGetValue(C.Admin, out var admin) && admin.BOOL == true,
+    };
 }

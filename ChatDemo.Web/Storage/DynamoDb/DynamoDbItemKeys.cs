@@ -33,8 +33,12 @@ internal static class DynamoDbItemKeys
 
     public const string StandingPrefix = "user#";
 
-    /// <summary>Sort key of a moderation record (partition: the room); its id orders it by time.</summary>
-    public static string ModerationRecord(string id) => $"{ModerationPrefix}{id}";
+    /// <summary>
+    /// Sort key of a moderation record (partition: the room): its time, as 15 digits of epoch
+    /// milliseconds so that text order is time order, then its id.
+    /// </summary>
+    public static string ModerationRecord(DateTimeOffset at, string id) =>
+        $"{ModerationPrefix}{at.ToUnixTimeMilliseconds().ToString("D15", System.Globalization.CultureInfo.InvariantCulture)}#{id}";
 
     public const string ModerationPrefix = "mod#";
 

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Storage.DynamoDb;
@@ -21,6 +22,10 @@ public static class DynamoDbServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddChatStore(sp => sp.GetRequiredService<DynamoDbChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
+        services.AddRoomStore(sp => new DynamoDbRoomStore(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<DynamoDbTableNames>(),
+            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
         services.AddHostedService<DynamoDbTablesInitializer>();
         return services;
     }

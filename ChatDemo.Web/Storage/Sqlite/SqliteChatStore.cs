@@ -393,10 +393,7 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT connection_id, room, user_id, user_name, connected_at FROM connections
-            WHERE room = $room AND user_id = $user ORDER BY connected_at, connection_id
-            """;
+        command.CommandText = $"SELECT {ConnectionColumns} FROM connections WHERE room = $room AND user_id = $user ORDER BY connected_at, connection_id";
         command.Parameters.AddWithValue("$room", room);
         command.Parameters.AddWithValue("$user", userId);
         var result = new List<ChatConnection>();
