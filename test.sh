@@ -48,6 +48,13 @@ if ! find_chromium; then
   fi
 fi
 
+# A colour emoji font, so that reactions render in the screenshots rather than as empty boxes
+# (the tests pass without it, so a machine that cannot install it only gets poorer pictures).
+if can_apt && ! fc-list 2>/dev/null | grep -qi 'emoji'; then
+  echo "== installing an emoji font for the screenshots (apt-get install fonts-noto-color-emoji)"
+  apt_install fonts-noto-color-emoji || echo "!! could not install fonts-noto-color-emoji: reactions show as boxes in screenshots" >&2
+fi
+
 # nginx for the self-hosting tests (the app behind a TLS proxy); Debian puts it in /usr/sbin.
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   if can_apt; then

@@ -1,7 +1,8 @@
 // ChatDemo's page: native ES modules, no framework, no build step. This module only wires them:
 // modules/ hold the protocol rules, the remembered state, the REST calls, the connection and the
-// room; views/ own one region of the page each. It speaks protocol v1 and the rooms of v1.2
-// (docs/protocol.md section 11): the room list, members, invitations and moderation.
+// room; views/ own one region of the page each. It speaks protocol v1, v1.1's message lifecycle
+// and the rooms of v1.2 (docs/protocol.md sections 10 and 11): the room list, members, invitations
+// and moderation.
 
 import { createApi } from './modules/api.mjs';
 import { ChatRoom } from './modules/chat-room.mjs';
@@ -17,8 +18,10 @@ import { ComposerView } from './views/composer-view.mjs';
 import { HeaderView } from './views/header-view.mjs';
 import { JoinView } from './views/join-view.mjs';
 import { MembersView } from './views/members-view.mjs';
+import { MessageLifecycleView } from './views/message-lifecycle-view.mjs';
 import { MessagesView } from './views/messages-view.mjs';
 import { PresenceView } from './views/presence-view.mjs';
+import { ReplyBarView } from './views/reply-bar-view.mjs';
 import { RoomNoticeView } from './views/room-notice-view.mjs';
 import { RoomsView } from './views/rooms-view.mjs';
 import { setUpTheme } from './views/theme.mjs';
@@ -61,6 +64,8 @@ const views = {
   composer: new ComposerView({
     onSend: text => room?.send(text) ?? false,
     onInput: text => room?.typed(text),
+    onEditLast: () => room?.lifecycle.editLast() ?? false,
+    onEscape: () => room?.lifecycle.cancelReply() ?? false,
   }),
   rooms: new RoomsView({ onOpen: openRoom, onCreate: createRoom, onCreated: () => views.composer.focus() }),
   members: new MembersView({
@@ -70,6 +75,17 @@ const views = {
     onLeave: () => membership?.leaveRoom(),
   }),
   notice: new RoomNoticeView({ onAction: reason => (reason === 'kicked' ? openRoom(membership?.name) : backToRoomList()) }),
+  lifecycle: new MessageLifecycleView({
+    onEdit: (seq, text) => room?.lifecycle.edit(seq, text) ?? false,
+    onDelete: seq => room?.lifecycle.remove(seq),
+    onReact: (seq, emoji) => room?.lifecycle.react(seq, emoji),
+    onReply: seq => room?.lifecycle.startReply(seq),
+    onJump: seq => room?.lifecycle.jumpTo(seq),
+    onRetryChange: id => room?.lifecycle.retryChange(id),
+    onDiscardChange: id => room?.lifecycle.discardChange(id),
+    onDone: () => views.composer.focus(),
+  }),
+  reply: new ReplyBarView({ onCancel: () => room?.lifecycle.cancelReply() }),
 };
 
 function showRooms() {
@@ -138,15 +154,18 @@ async function enter(roomName, session) {
   setRoomInAddress(roomName);
   views.header.showRoom(roomName);
   if (!await current.load() || membership !== current) return;
-  room = new ChatRoom({
+  const chat = new ChatRoom({
     name: roomName, session, api, sessions, store, views,
     page: { baseUrl: location.href, isHidden: () => document.hidden },
     observer: {
-      frame: frame => current.frame(frame),
+      // A member frame may change this user's role, and with it who may delete others' messages.
+      frame: frame => { current.frame(frame); chat.setRole(current.actingRole); },
       ended: code => current.closed(code),
       seen: seq => { if (!document.hidden) reads.seen(roomName, seq); },
     },
   });
+  room = chat;
+  room.setRole(current.actingRole);
   room.enter();
   showRooms();
   directory.refresh();

@@ -8,7 +8,8 @@ namespace ChatDemo.Web.Tests.Aws;
 /// The API Gateway Management API of stage <c>prod</c>: <c>POST|GET|DELETE /prod/@connections/{id}</c>,
 /// where the id must arrive as one percent-encoded segment (a raw <c>/</c> in it is a 404, as on AWS).
 /// Connections answer 200 unless a test made them gone (410), failing (500), throttled (429 a
-/// number of times), forbidden (403); frames over 128 KB are 413.
+/// number of times), forbidden (403); frames over 128 KB are 413, a DELETE or GET with a body 400.
+/// A deleted connection is gone from then on, as API Gateway's is.
 /// </summary>
 public sealed class ApiGatewayManagementFake() : FakeAwsService("execute-api")
 {
@@ -98,6 +99,10 @@ public sealed class ApiGatewayManagementFake() : FakeAwsService("execute-api")
                 Interlocked.Decrement(ref _inFlight);
                 _received.GetOrAdd(connectionId, _ => new()).Enqueue(Encoding.UTF8.GetString(call.Request.Body));
                 context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
+            case "DELETE" or "GET" when call.Request.Body.Length > 0:
+                // DeleteConnection and GetConnection take no body; one that arrives is a bug of the client.
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "BadRequestException", $"{call.Request.Method} with a body");
                 return;
             case "DELETE":
                 Deleted.Enqueue(connectionId);

@@ -37,6 +37,31 @@ public sealed class LayoutTests(BrowserFixture browser)
         Assert.Empty(await OverflowingControlsAsync(alice.Page));
         // axe-core's page-has-heading-one: the room's name is the chat view's heading.
         await Expect(alice.Page.Locator("h1:visible")).ToHaveTextAsync(["#lobby"]);
+
+        // v1.1's controls fit too, and each has a name: a reply's quote, an edited message, reactions,
+        // a tombstone, the reaction picker on a short message, the inline editor and the reply bar.
+        await bob.SendMessageAsync("b-1", "ok");
+        await bob.SendJsonAsync(new { action = "react", seq = 1, emoji = "👍", op = "add" });
+        await alice.ReplyAsync(alice.BySeq(1), "A reply quoting the long message above, long enough itself to wrap on a phone.");
+        await alice.BySeq(3).EditAsync("An edited reply quoting the long message above, long enough itself to wrap on a phone.");
+        await alice.SendAsync("to be deleted");
+        await alice.BySeq(4).DeleteAsync();
+        await alice.BySeq(2).ReactAsync("🎉");
+        await Expect(alice.BySeq(3).GetByTestId("edited-marker")).ToBeVisibleAsync();
+        await Expect(alice.BySeq(4).GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await Expect(alice.BySeq(2).Reaction("🎉")).ToHaveAttributeAsync("aria-pressed", "true");
+        await alice.BySeq(2).GetByTestId("react-button").ClickAsync();
+        await alice.BySeq(3).GetByTestId("edit-button").ClickAsync();
+        await alice.BySeq(1).GetByTestId("reply-button").ClickAsync();
+        await Expect(alice.BySeq(2).GetByTestId("reaction-picker")).ToBeVisibleAsync();
+        await Expect(alice.BySeq(3).GetByTestId("edit-input")).ToBeVisibleAsync();
+
+        Assert.Empty(await OverflowingControlsAsync(alice.Page));
+        Assert.Empty(await alice.Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('main button, main textarea, main input')]
+              .filter(c => c.checkVisibility() && !(c.getAttribute('aria-label') || c.labels?.length || c.textContent.trim()))
+              .map(c => c.outerHTML)
+            """));
     }
 
     [Theory]

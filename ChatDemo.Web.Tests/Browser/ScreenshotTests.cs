@@ -101,18 +101,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await Expect(visitor.Page.GetByTestId("sign-in-button")).ToBeVisibleAsync();
 
         var shots = new List<string>();
-        async Task ShootAllAsync(string view)
-        {
-            foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
-                foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
-                {
-                    await visitor.Page.SetViewportSizeAsync(size.Width, size.Height);
-                    await visitor.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
-                    var file = $"{view}-{size.Width}-{theme}.png";
-                    await visitor.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
-                    shots.Add(file);
-                }
-        }
+        async Task ShootAllAsync(string view) => shots.AddRange(await ShootEverySizeAsync(visitor.Page, folder, view));
 
         await ShootAllAsync("signin");
         await visitor.Page.GetByTestId("sign-in-button").ClickAsync();
@@ -126,6 +115,54 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await ShootAllAsync("signedin");
 
         Assert.Equal(12, shots.Count);
+        foreach (var file in shots)
+            Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
+
+    /// <summary>
+    /// Messages that change (protocol v1.1), at 360, 768 and 1280 px, light and dark
+    /// (<c>lifecycle-{width}-{theme}.png</c>): replies with their quotes, an edited message,
+    /// reactions (yours highlighted), a tombstone, and the reaction picker open.
+    /// </summary>
+    [Fact]
+    public async Task TheMessageLifecycleScreenshotsRender()
+    {
+        var folder = Environment.GetEnvironmentVariable("CHATDEMO_SCREENSHOTS")
+                     ?? Path.Combine(Path.GetTempPath(), "chatdemo-screenshots", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var app = await ChatApp.StartAsync();
+        var (_, carol) = await app.JoinAsync("Carol");
+        await using var _ = carol;
+        var (_, bob) = await app.JoinAsync("Bob");
+        await using var __ = bob;
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await alice.JoinAsync("Alice", "lobby");
+
+        await carol.SendMessageAsync("c-1", "Who's up for lunch at 12:30?");
+        await carol.WaitForAsync("ack");
+        await bob.SendJsonAsync(new { action = "sendMessage", clientMessageId = "b-1", text = "Me! The usual place?", replyTo = 1 });
+        await bob.WaitForAsync("ack");
+        await Expect(alice.MessageTexts).ToHaveCountAsync(2);
+        await alice.ReplyAsync(alice.BySeq(2), "Count me in. I'll book a table for four.");
+        await Expect(alice.Sent("Count me in. I'll book a table for four.")).ToHaveCountAsync(1);
+        await alice.BySeq(3).EditAsync("Count me in. I'll book a table for three.");
+        await bob.SendMessageAsync("b-2", "Wrong chat, sorry");
+        await bob.WaitForAsync("ack");
+        await bob.SendJsonAsync(new { action = "deleteMessage", seq = 4 });
+        foreach (var (socket, seq, emoji) in new[] { (carol, 3, "👍"), (bob, 3, "👍"), (bob, 1, "🎉"), (carol, 2, "😂") })
+            await socket.SendJsonAsync(new { action = "react", seq, emoji, op = "add" });
+        await alice.BySeq(1).ReactAsync("🎉");
+        await Expect(alice.BySeq(4).GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await Expect(alice.BySeq(3).Reaction("👍")).ToHaveAttributeAsync("data-count", "2");
+        await Expect(alice.BySeq(1).Reaction("🎉")).ToHaveAttributeAsync("data-count", "2");
+        await Expect(alice.BySeq(2).Reaction("😂")).ToHaveAttributeAsync("data-count", "1");
+        await Expect(alice.BySeq(3).GetByTestId("edited-marker")).ToBeVisibleAsync();
+        await alice.BySeq(2).GetByTestId("react-button").ClickAsync();
+        await Expect(alice.BySeq(2).GetByTestId("reaction-picker")).ToBeVisibleAsync();
+
+        var shots = await ShootEverySizeAsync(alice.Page, folder, "lifecycle");
+
+        Assert.Equal(6, shots.Count);
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
     }
@@ -193,5 +230,21 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         Assert.Equal(12, shots.Count);
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
+    }
+
+    /// <summary>The page as it is at 360, 768 and 1280 px, light and dark: <c>{view}-{width}-{theme}.png</c> in the folder.</summary>
+    private static async Task<List<string>> ShootEverySizeAsync(IPage page, string folder, string view)
+    {
+        var shots = new List<string>();
+        foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+            foreach (var size in new[] { new ViewportSize { Width = 360, Height = 740 }, Tablet, Desktop })
+            {
+                await page.SetViewportSizeAsync(size.Width, size.Height);
+                await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                var file = $"{view}-{size.Width}-{theme}.png";
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
+            }
+        return shots;
     }
 }

@@ -54,11 +54,7 @@ public sealed class AwsLambdaStack : IAsyncDisposable
         var eventBridge = new EventBridgeFake();
         var tables = Dynalite.UniqueTableNames();
         var settings = AwsModeApp.Settings(apiGateway, eventBridge);
-        settings["Chat:Store"] = "DynamoDb";
-        settings["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
-        settings["Chat:DynamoDb:MessagesTable"] = tables.Messages;
-        settings["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
-        settings["Chat:DynamoDb:CreateTables"] = "true";
+        foreach (var (key, value) in await Dynalite.StoreSettingsAsync(tables)) settings[key] = value;
         void ConfigureServices(IServiceCollection services)
         {
             services.AddSingleton(AwsTestCredentials.Identity);

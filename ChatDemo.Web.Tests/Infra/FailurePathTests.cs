@@ -72,9 +72,10 @@ public sealed class FailurePathTests
     [Theory]
     [InlineData("MessagesTableThrottlesAlarm", "MessagesTable", new[] { "GetItem", "PutItem", "UpdateItem", "Query" })]
     [InlineData("ConnectionsTableThrottlesAlarm", "ConnectionsTable", new[] { "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan" })]
+    [InlineData("RoomsTableThrottlesAlarm", "RoomsTable", new[] { "GetItem", "PutItem", "UpdateItem", "Query" })]
     public void EachTablesAlarmSumsThrottledRequestsOfEveryOperationTheStoreMakesOnIt(string alarm, string table, string[] operations)
     {
-        // The operations: DynamoDbMessageLog.cs and DynamoDbConnectionTable.cs (DescribeTable is the
+        // The operations: DynamoDbMessageLog.cs, DynamoDbConnectionTable.cs and DynamoDbRoomStore.cs (DescribeTable is the
         // health check's control-plane call, not throttled as data requests are).
         var properties = _template.Properties(alarm);
         var metrics = properties["Metrics"]!.AsArray();
@@ -102,7 +103,7 @@ public sealed class FailurePathTests
     [Fact]
     public void EveryAlarmOfTheStackIsCovered()
     {
-        var covered = SingleMetricAlarms.Select(row => (string)row[0]).Concat(["MessagesTableThrottlesAlarm", "ConnectionsTableThrottlesAlarm"]);
+        var covered = SingleMetricAlarms.Select(row => (string)row[0]).Concat(["MessagesTableThrottlesAlarm", "ConnectionsTableThrottlesAlarm", "RoomsTableThrottlesAlarm"]);
 
         Assert.Equal(covered.Order(StringComparer.Ordinal),
             _template.ResourcesOfType("AWS::CloudWatch::Alarm").Select(a => a.LogicalId).Order(StringComparer.Ordinal));

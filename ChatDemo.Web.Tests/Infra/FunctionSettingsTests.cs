@@ -9,7 +9,7 @@ public sealed class FunctionSettingsTests
     // The settings the app needs in AWS mode (README.md, "Configuration", describes each).
     private static readonly string[] AwsModeSettings =
     [
-        "Chat__Store", "Chat__DynamoDb__MessagesTable", "Chat__DynamoDb__ConnectionsTable", "Chat__FanOut",
+        "Chat__Store", "Chat__DynamoDb__MessagesTable", "Chat__DynamoDb__ConnectionsTable", "Chat__DynamoDb__RoomsTable", "Chat__FanOut",
         "Chat__EventBridge__BusName", "Chat__ApiGateway__ManagementEndpoint", "Chat__Sessions__SigningKey",
         "Chat__WebSocketUrl", "Chat__MessageRetentionDays", "Chat__AllowedOrigins",
     ];
@@ -34,6 +34,7 @@ public sealed class FunctionSettingsTests
         Assert.Equal(FanOutKinds.EventBridge, (string?)Variables["Chat__FanOut"]);
         Assert.Equal("""{"Ref":"MessagesTable"}""", Variables["Chat__DynamoDb__MessagesTable"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ConnectionsTable"}""", Variables["Chat__DynamoDb__ConnectionsTable"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"RoomsTable"}""", Variables["Chat__DynamoDb__RoomsTable"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ChatEventBus"}""", Variables["Chat__EventBridge__BusName"]!.ToJsonString());
         Assert.Equal("""{"Ref":"MessageRetentionDays"}""", Variables["Chat__MessageRetentionDays"]!.ToJsonString());
         Assert.Equal("AWS::Events::EventBus", (string?)_template.Resource("ChatEventBus")["Type"]);
@@ -85,6 +86,9 @@ public sealed class FunctionSettingsTests
         var cors = values.Resolve(_template.Properties("HttpApi")["CorsConfiguration"])!;
 
         Assert.Equal(["https://app.example.org"], cors["AllowOrigins"]!.AsArray().Select(o => (string)o!));
+        // The rooms API (protocol.md section 11) takes PUT and DELETE, and the session token as Authorization: Bearer.
+        Assert.Equal(["GET", "POST", "PUT", "DELETE"], cors["AllowMethods"]!.AsArray().Select(m => (string)m!));
+        Assert.Equal(["authorization", "content-type"], cors["AllowHeaders"]!.AsArray().Select(h => (string)h!));
         Assert.Contains("https://app.example.org", AllowedOrigins.Parse(values.String(Variables["Chat__AllowedOrigins"])));
         // Without the parameter the API has no CORS configuration at all.
         Assert.Null(new StackValues(_template).Resolve(_template.Properties("HttpApi")["CorsConfiguration"]));

@@ -8,6 +8,9 @@ public sealed class IamPermissionsTests
     private const string MessagesTableArn = """{"Fn::GetAtt":["MessagesTable","Arn"]}""";
     private const string ConnectionsTableArn = """{"Fn::GetAtt":["ConnectionsTable","Arn"]}""";
     private const string ByRoomIndexArn = """{"Fn::Sub":"${ConnectionsTable.Arn}/index/ByRoom"}""";
+    private const string RoomsTableArn = """{"Fn::GetAtt":["RoomsTable","Arn"]}""";
+    private const string ByMemberIndexArn = """{"Fn::Sub":"${RoomsTable.Arn}/index/ByMember"}""";
+    private const string ByActivityIndexArn = """{"Fn::Sub":"${MessagesTable.Arn}/index/ByActivity"}""";
     private const string EventBusArn = """{"Fn::GetAtt":["ChatEventBus","Arn"]}""";
     private const string ConnectionsOfTheStage =
         """{"Fn::Sub":"arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${Stage}/*/@connections/*"}""";
@@ -18,6 +21,10 @@ public sealed class IamPermissionsTests
     //   DeleteItem and Query, and Scans for the stale-connection cleanup; the health check calls
     //   DescribeTable on both;
     // - presence and the connection lookups Query the connections table's ByRoom index;
+    // - the room store (DynamoDbRoomStore) reads and conditionally writes items of the rooms
+    //   table and Queries one partition at a time (never a Scan or a delete); it Queries the rooms
+    //   table's ByMember index for a user's rooms and the messages table's ByActivity index for
+    //   the rooms that have messages;
     // - the EventBridge fan-out calls PutEvents on the app's bus;
     // - the API Gateway Management client's PostToConnection, DeleteConnection and GetConnection
     //   are all execute-api:ManageConnections on the stage's @connections.
@@ -30,6 +37,10 @@ public sealed class IamPermissionsTests
             ("dynamodb:DescribeTable", table),
         }),
         ("dynamodb:Query", ByRoomIndexArn),
+        .. new[] { "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query" }
+            .Select(action => (action, RoomsTableArn)),
+        ("dynamodb:Query", ByMemberIndexArn),
+        ("dynamodb:Query", ByActivityIndexArn),
         ("events:PutEvents", EventBusArn),
         ("execute-api:ManageConnections", ConnectionsOfTheStage),
     ];

@@ -12,7 +12,7 @@ public sealed class SamTemplateTests
     public void TheTemplateParsesAsASamTemplateWithShortFormTags()
     {
         Assert.Equal("AWS::Serverless-2016-10-31", (string?)_template.Root["Transform"]);
-        Assert.Equal(2, _template.ResourcesOfType("AWS::DynamoDB::Table").Count());
+        Assert.Equal(3, _template.ResourcesOfType("AWS::DynamoDB::Table").Count());
         // A short form became its long form.
         Assert.Equal("""{"Ref":"MessagesTable"}""",
             _template.Properties("ChatFunction")["Environment"]!["Variables"]!["Chat__DynamoDb__MessagesTable"]!.ToJsonString());
@@ -81,8 +81,21 @@ public sealed class SamTemplateTests
             [(DynamoDbTables.Messages.PartitionKey, "HASH"), (DynamoDbTables.Messages.SortKey, "RANGE")],
             KeySchema(messages["KeySchema"]));
         Assert.Equal(
-            new Dictionary<string, string> { [DynamoDbTables.Messages.PartitionKey] = "S", [DynamoDbTables.Messages.SortKey] = "N" },
+            new Dictionary<string, string>
+            {
+                [DynamoDbTables.Messages.PartitionKey] = "S",
+                [DynamoDbTables.Messages.SortKey] = "N",
+                [DynamoDbTables.Messages.ActivityShard] = "S",
+                [DynamoDbTables.Messages.LastMessageAt] = "N",
+            },
             AttributeTypes(messages));
+        var byActivity = Assert.Single(messages["GlobalSecondaryIndexes"]!.AsArray())!;
+        Assert.Equal(DynamoDbTables.Messages.ByActivityIndex, (string?)byActivity["IndexName"]);
+        Assert.Equal(
+            [(DynamoDbTables.Messages.ActivityShard, "HASH"), (DynamoDbTables.Messages.LastMessageAt, "RANGE")],
+            KeySchema(byActivity["KeySchema"]));
+        Assert.Equal("INCLUDE", (string?)byActivity["Projection"]!["ProjectionType"]);
+        Assert.Equal([DynamoDbTables.Messages.LastSeq], byActivity["Projection"]!["NonKeyAttributes"]!.AsArray().Select(a => (string)a!));
         AssertTtlAndRecovery(messages);
 
         var connections = _template.Properties("ConnectionsTable");
@@ -103,6 +116,31 @@ public sealed class SamTemplateTests
             KeySchema(index["KeySchema"]));
         Assert.Equal("ALL", (string?)index["Projection"]!["ProjectionType"]);
         AssertTtlAndRecovery(connections);
+
+        // The rooms table: the same definitions, checked through the request the store creates it with.
+        var rooms = _template.Properties("RoomsTable");
+        Assert.Equal("PAY_PER_REQUEST", (string?)rooms["BillingMode"]);
+        Assert.Equal(DynamoDbTables.Rooms.ByMemberIndex, (string?)rooms["GlobalSecondaryIndexes"]![0]!["IndexName"]);
+        AssertTtlAndRecovery(rooms);
+
+        // The tables the store creates on a local engine are the template's.
+        AssertCreatedAsInTheTemplate(DynamoDbTableSetup.MessagesTable("Messages"), messages);
+        AssertCreatedAsInTheTemplate(DynamoDbTableSetup.ConnectionsTable("Connections"), connections);
+        AssertCreatedAsInTheTemplate(DynamoDbTableSetup.RoomsTable("Rooms"), rooms);
+    }
+
+    private static void AssertCreatedAsInTheTemplate(Amazon.DynamoDBv2.Model.CreateTableRequest created, JsonObject table)
+    {
+        Assert.Equal(KeySchema(table["KeySchema"]), created.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value)));
+        Assert.Equal(AttributeTypes(table), created.AttributeDefinitions.ToDictionary(a => a.AttributeName, a => a.AttributeType.Value));
+        var index = Assert.Single(table["GlobalSecondaryIndexes"]!.AsArray())!;
+        var createdIndex = Assert.Single(created.GlobalSecondaryIndexes);
+        Assert.Equal((string?)index["IndexName"], createdIndex.IndexName);
+        Assert.Equal(KeySchema(index["KeySchema"]), createdIndex.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value)));
+        Assert.Equal((string?)index["Projection"]!["ProjectionType"], createdIndex.Projection.ProjectionType.Value);
+        Assert.Equal(
+            index["Projection"]!["NonKeyAttributes"]?.AsArray().Select(a => (string)a!) ?? [],
+            createdIndex.Projection.NonKeyAttributes ?? []);
     }
 
     [Fact]
@@ -288,6 +326,7 @@ public sealed class SamTemplateTests
 
         Assert.Equal("""{"Ref":"MessagesTable"}""", outputs["MessagesTableName"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ConnectionsTable"}""", outputs["ConnectionsTableName"]!["Value"]!.ToJsonString());
+        Assert.Equal("""{"Ref":"RoomsTable"}""", outputs["RoomsTableName"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"ChatEventBus"}""", outputs["EventBusName"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"AlarmTopic"}""", outputs["AlarmTopicArn"]!["Value"]!.ToJsonString());
         Assert.Equal("""{"Ref":"RoomEventDeadLetterQueue"}""", outputs["DeadLetterQueueUrl"]!["Value"]!.ToJsonString());

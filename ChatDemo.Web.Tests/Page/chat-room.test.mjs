@@ -3,24 +3,11 @@ import { test } from 'node:test';
 import { ChatRoom } from '../../wwwroot/modules/chat-room.mjs';
 import { Outbox } from '../../wwwroot/modules/outbox.mjs';
 import { createStore } from '../../wwwroot/modules/storage.mjs';
-import { FakeClock, MemoryStorage, fakeSockets, settle } from './fakes.mjs';
+import { FakeClock, MemoryStorage, fakeSockets, recordingViews, settle } from './fakes.mjs';
 
 const me = { userId: 'u_me', name: 'Me', token: 'tok', expiresAt: '2999-01-01T00:00:00Z' };
 const bob = { id: 'u_bob', name: 'Bob' };
 const stored = (seq, sender = bob, extra = {}) => ({ id: `m_${seq}`, seq, room: 'lobby', text: `text ${seq}`, sentAt: '2026-01-01T00:00:00Z', sender, ...extra });
-
-/** Views that record what they were asked to show, in order. */
-function recordingViews() {
-  const calls = [];
-  const record = name => new Proxy({}, {
-    get: (_, method) => (...args) => {
-      calls.push([`${name}.${String(method)}`, ...args]);
-      if (method === 'keepAtBottom' || method === 'keepPosition') args[0]();
-    },
-  });
-  const views = Object.fromEntries(['header', 'messages', 'presence', 'typing', 'composer'].map(n => [n, record(n)]));
-  return { views, calls, named: name => calls.filter(c => c[0] === name).map(c => c.slice(1)) };
-}
 
 /** A room over fake views, a fake REST API with a room history, fake sockets and a fake clock. */
 function roomWith({ history = [], users = [bob], storage = new MemoryStorage(), observer } = {}) {
@@ -195,4 +182,21 @@ test('halting stops the connection for good but keeps what is shown', async () =
   assert.equal(r.named('messages.clear').length, cleared);
   assert.deepEqual(r.named('messages.showConfirmed').map(([m]) => m.seq), [1]);
   assert.equal(socket.readyState, 3);
+});
+
+test("setRole lets an owner or moderator delete others' messages, and taking the role back takes it away", async () => {
+  const r = roomWith({ history: [stored(1)] });
+  const socket = await enterAndOpen(r);
+  assert.equal(r.shown(1).mayDelete, false, "another's message, no role");
+
+  r.room.setRole('moderator');
+  assert.equal(r.shown(1).mayDelete, true);
+  r.room.setRole('member');
+  assert.equal(r.shown(1).mayDelete, false);
+  assert.equal(r.room.lifecycle.remove(1), false);
+
+  r.room.setRole('owner');
+  assert.equal(r.room.lifecycle.remove(1), true);
+  assert.equal(socket.sent.at(-1).action, 'deleteMessage');
+  assert.equal(socket.sent.at(-1).seq, 1);
 });

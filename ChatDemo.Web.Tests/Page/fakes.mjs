@@ -1,5 +1,5 @@
 // Test doubles for the page's pure modules: a Web Storage, a clock whose time only moves when a
-// test says so, and WebSockets a test opens, feeds and closes by hand.
+// test says so, WebSockets a test opens, feeds and closes by hand, and views that record.
 
 /** localStorage's interface over a Map; full = true makes every write throw, as a full quota does. */
 export class MemoryStorage {
@@ -88,4 +88,29 @@ export function fakeSockets() {
     }
   }
   return { WebSocket: FakeWebSocket, created, get last() { return created.at(-1); } };
+}
+
+/**
+ * Views that record what they were asked to show, in order: views.<any name>.<any method>(…) is
+ * recorded as ['<name>.<method>', …args]; keepAtBottom and keepPosition run their change.
+ */
+export function recordingViews() {
+  const calls = [];
+  const recorders = new Map();
+  const record = name => new Proxy({}, {
+    get: (_, method) => (...args) => {
+      calls.push([`${name}.${String(method)}`, ...args]);
+      if (method === 'keepAtBottom' || method === 'keepPosition') args[0]();
+    },
+  });
+  const views = new Proxy({}, {
+    get: (_, name) => {
+      if (!recorders.has(name)) recorders.set(name, record(String(name)));
+      return recorders.get(name);
+    },
+  });
+  const named = name => calls.filter(c => c[0] === name).map(c => c.slice(1));
+  /** The last model the lifecycle view was asked to draw for a message. */
+  const shown = seq => named('lifecycle.render').filter(([s]) => s === seq).at(-1)?.[1];
+  return { views, calls, named, shown };
 }

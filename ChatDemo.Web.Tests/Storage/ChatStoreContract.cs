@@ -341,6 +341,26 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUsersConnectionsToARoomAreFoundOldestFirstAndNobodyElses()
+    {
+        var late = Connection("c_a2", "lobby", Alice, minute: 2);
+        var early = Connection("c_a1", "lobby", Alice, minute: 1);
+        await Store.AddConnectionAsync(late, default);
+        await Store.AddConnectionAsync(early, default);
+        await Store.AddConnectionAsync(Connection("c_b", "lobby", Bob), default);
+        await Store.AddConnectionAsync(Connection("c_a3", "lobby-2", Alice), default);
+
+        Assert.Equal([early, late], await Store.GetUserConnectionsAsync("lobby", Alice.Id, default));
+        Assert.Equal(["c_b"], (await Store.GetUserConnectionsAsync("lobby", Bob.Id, default)).Select(c => c.ConnectionId));
+
+        await Store.RemoveConnectionAsync("c_a1", default);
+        Assert.Equal([late], await Store.GetUserConnectionsAsync("lobby", Alice.Id, default));
+        await Store.RemoveConnectionAsync("c_a2", default);
+        Assert.Empty(await Store.GetUserConnectionsAsync("lobby", Alice.Id, default));
+        Assert.Empty(await Store.GetUserConnectionsAsync("nobody-here", Alice.Id, default));
+    }
+
+    [Fact]
     public async Task AUserWithTwoConnectionsIsOnlineOnTheFirstListedOnceAndOfflineOnTheLast()
     {
         Assert.True(await Store.AddConnectionAsync(Connection("c_1", "lobby", Alice, minute: 1), default));

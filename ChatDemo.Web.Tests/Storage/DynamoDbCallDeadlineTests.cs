@@ -31,7 +31,7 @@ public sealed class DynamoDbCallDeadlineTests : IDisposable
             ServiceURL = $"http://127.0.0.1:{((IPEndPoint)_silent.LocalEndpoint).Port}",
             AuthenticationRegion = DynamoDbClientFactory.LocalRegion,
         });
-        _store = new DynamoDbChatStore(_client, new DynamoDbTableNames("Messages", "Connections"), NullLogger<DynamoDbChatStore>.Instance, Deadline);
+        _store = new DynamoDbChatStore(_client, new DynamoDbTableNames("Messages", "Connections", "Rooms"), NullLogger<DynamoDbChatStore>.Instance, Deadline);
     }
 
     [Fact]

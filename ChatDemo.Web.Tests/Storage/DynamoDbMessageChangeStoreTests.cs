@@ -5,6 +5,7 @@ using ChatDemo.Web.Chat;
 using ChatDemo.Web.Storage;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Tests.TestInfrastructure;
+using static ChatDemo.Web.Tests.TestInfrastructure.DynaliteTables;
 using Microsoft.Extensions.Logging.Abstractions;
 using M = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Messages;
 
@@ -17,17 +18,16 @@ namespace ChatDemo.Web.Tests.Storage;
 /// </summary>
 public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
 {
-    private readonly DynamoDbTableNames _tables = Dynalite.UniqueTableNames();
-    private readonly List<IAmazonDynamoDB> _clients = [];
-    private IAmazonDynamoDB? _client;
+    private DynaliteTables? _dynalite;
 
-    private IAmazonDynamoDB Client => _client!;
+    private DynaliteTables Tables => _dynalite!;
+
+    private IAmazonDynamoDB Client => Tables.Client;
 
     protected override async Task<IChatStore> CreateStoreAsync()
     {
-        _client = await Dynalite.CreateClientAsync();
-        await DynamoDbTableSetup.CreateMissingAsync(Client, _tables, NullLogger.Instance, default);
-        return new DynamoDbChatStore(Client, _tables, NullLogger<DynamoDbChatStore>.Instance);
+        _dynalite = await DynaliteTables.CreateAsync();
+        return Tables.Store();
     }
 
     // The message item and the claim of its send: a delete must empty both.
@@ -41,8 +41,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        _client?.Dispose();
-        foreach (var client in _clients) client.Dispose();
+        if (_dynalite is not null) await _dynalite.DisposeAsync();
     }
 
     [Fact]
@@ -77,7 +76,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
         // The stalled writer's W3 (condition: still version 1) can no longer succeed.
         await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => Client.PutItemAsync(new PutItemRequest
         {
-            TableName = _tables.Messages,
+            TableName = Tables.Names.Messages,
             Item = new Dictionary<string, AttributeValue>(Key("lobby", sent.Seq)) { [M.Text] = new() { S = "stale edit" } },
             ConditionExpression = "attribute_not_exists(#version)",
             ExpressionAttributeNames = new() { ["#version"] = M.Version },
@@ -117,7 +116,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
     [Fact]
     public async Task StoreCallsPerChangeAreTheDocumentedOnes()
     {
-        var (store, faults) = await CountingStoreAsync();
+        var (store, faults) = await Tables.FaultyStoreAsync();
         var sent = await SendAsync("lobby", Alice, "c-1");
 
         faults.ClearOperations();
@@ -155,7 +154,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
     [InlineData(4, InjectedFault.AfterApplying)]
     public async Task AResentEditAfterACrashAtAnyStepIsAppliedExactlyOnce(int failingRequest, InjectedFault fault)
     {
-        var (store, faults) = await CountingStoreAsync();
+        var (store, faults) = await Tables.FaultyStoreAsync();
         var sent = await SendAsync("lobby", Alice, "c-1", "draft");
 
         faults.FailRequest(failingRequest, fault);
@@ -171,24 +170,11 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
         Assert.Equal(changed.Revision, Long(counter[M.SettledRevision]));
     }
 
-    /// <summary>A store on the same tables whose requests are recorded and can be made to fail; the SDK does not retry.</summary>
-    private async Task<(DynamoDbChatStore Store, FaultInjectingHttpClientFactory Faults)> CountingStoreAsync()
-    {
-        var faults = new FaultInjectingHttpClientFactory();
-        var client = await Dynalite.CreateClientAsync(config =>
-        {
-            config.HttpClientFactory = faults;
-            config.MaxErrorRetry = 0;
-        });
-        _clients.Add(client);
-        return (new DynamoDbChatStore(client, _tables, NullLogger<DynamoDbChatStore>.Instance), faults);
-    }
-
     private async Task<long> TakeRevisionAsync(string room)
     {
         var response = await Client.UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = _tables.Messages,
+            TableName = Tables.Names.Messages,
             Key = Key(room, 0),
             UpdateExpression = "ADD #last :one",
             ExpressionAttributeNames = new() { ["#last"] = M.LastRevision },
@@ -200,7 +186,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
 
     private Task RecordAsync(string room, long revision, long seq, long version) => Client.PutItemAsync(new PutItemRequest
     {
-        TableName = _tables.Messages,
+        TableName = Tables.Names.Messages,
         Item = new Dictionary<string, AttributeValue>(Key(DynamoDbItemKeys.Changes(room), revision))
         {
             [M.ChangedSeq] = new() { N = seq.ToString(CultureInfo.InvariantCulture) },
@@ -210,17 +196,7 @@ public sealed class DynamoDbMessageChangeStoreTests : MessageChangeStoreContract
         ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey },
     });
 
-    private async Task<Dictionary<string, AttributeValue>?> GetRawAsync(Dictionary<string, AttributeValue> key)
-    {
-        var response = await Client.GetItemAsync(new GetItemRequest { TableName = _tables.Messages, Key = key, ConsistentRead = true });
-        return response.Item is { Count: > 0 } item ? item : null;
-    }
+    private Task<Dictionary<string, AttributeValue>?> GetRawAsync(Dictionary<string, AttributeValue> key) => Tables.GetRawAsync(Tables.Names.Messages, key);
 
-    private static Dictionary<string, AttributeValue> Key(string partition, long seq) => new()
-    {
-        [M.PartitionKey] = new AttributeValue { S = partition },
-        [M.SortKey] = new AttributeValue { N = seq.ToString(CultureInfo.InvariantCulture) },
-    };
-
-    private static long Long(AttributeValue value) => long.Parse(value.N, CultureInfo.InvariantCulture);
+    private static Dictionary<string, AttributeValue> Key(string partition, long seq) => MessageKey(partition, seq);
 }

@@ -96,12 +96,7 @@ public sealed class ChatApp : IAsyncDisposable
         if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
         {
             // Table names are fixed here, so a restart finds the same data.
-            var tables = Dynalite.UniqueTableNames();
-            all["Chat:Store"] = "DynamoDb";
-            all["Chat:DynamoDb:ServiceUrl"] = (await Dynalite.EndpointAsync()).ToString();
-            all["Chat:DynamoDb:MessagesTable"] = tables.Messages;
-            all["Chat:DynamoDb:ConnectionsTable"] = tables.Connections;
-            all["Chat:DynamoDb:CreateTables"] = "true";
+            foreach (var (key, value) in await Dynalite.StoreSettingsAsync(Dynalite.UniqueTableNames())) all[key] = value;
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         try

@@ -35,7 +35,24 @@ public static class Dynalite
     public static DynamoDbTableNames UniqueTableNames()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        return new DynamoDbTableNames($"Messages-{suffix}", $"Connections-{suffix}");
+        return new DynamoDbTableNames($"Messages-{suffix}", $"Connections-{suffix}", $"Rooms-{suffix}");
+    }
+
+    /// <summary>
+    /// The app's settings for the DynamoDB store on the shared dynalite, in <paramref name="tables"/>
+    /// (which it creates at start); a restart on the same settings finds the same data.
+    /// </summary>
+    public static async Task<Dictionary<string, string?>> StoreSettingsAsync(DynamoDbTableNames tables)
+    {
+        return new()
+        {
+            ["Chat:Store"] = "DynamoDb",
+            ["Chat:DynamoDb:ServiceUrl"] = (await EndpointAsync()).ToString(),
+            ["Chat:DynamoDb:MessagesTable"] = tables.Messages,
+            ["Chat:DynamoDb:ConnectionsTable"] = tables.Connections,
+            ["Chat:DynamoDb:RoomsTable"] = tables.Rooms,
+            ["Chat:DynamoDb:CreateTables"] = "true",
+        };
     }
 
     private static async Task<Uri> StartAsync()

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ChatDemo.Web.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace ChatDemo.Web.Tests.TestInfrastructure;
@@ -13,9 +15,13 @@ public sealed class RecordedSpans : ICollection<Activity>
 {
     private readonly List<Activity> _spans = [];
 
-    /// <summary>Adds the in-memory exporter to the app's tracing, recording every span and the host's request spans as with a collector.</summary>
+    /// <summary>
+    /// Adds the SDK's tracing with the in-memory exporter to the app, recording every span and the host's
+    /// request spans as with a collector (without one the app builds no SDK of its own).
+    /// </summary>
     public void AddTo(IServiceCollection services) =>
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddAspNetCoreInstrumentation().AddInMemoryExporter(this));
+        services.AddOpenTelemetry().WithTracing(tracing => tracing
+            .AddSource(ChatTelemetry.Name).SetSampler(new AlwaysOnSampler()).AddAspNetCoreInstrumentation().AddInMemoryExporter(this));
 
     public IReadOnlyList<Activity> Snapshot()
     {

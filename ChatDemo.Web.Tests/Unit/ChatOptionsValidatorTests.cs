@@ -38,6 +38,7 @@ public sealed class ChatOptionsValidatorTests
         { "Chat__AllowedOrigins", o => o.AllowedOrigins = "https://ok.example.com, chat.example.com" },
         { "Chat__DynamoDb__ServiceUrl", o => o.DynamoDb.ServiceUrl = "localhost:8000" },
         { "Chat__DynamoDb__MessagesTable", o => { o.Store = StoreKinds.DynamoDb; o.DynamoDb.MessagesTable = " "; } },
+        { "Chat__DynamoDb__RoomsTable", o => { o.Store = StoreKinds.DynamoDb; o.DynamoDb.RoomsTable = ""; } },
         { "Chat__DynamoDb__CallTimeoutSeconds", o => { o.Store = StoreKinds.DynamoDb; o.DynamoDb.CallTimeoutSeconds = 0; } },
         { "Chat__DynamoDb__CallTimeoutSeconds", o => { o.Store = StoreKinds.DynamoDb; o.DynamoDb.CallTimeoutSeconds = 61; } },
         { "Chat__EventBridge__BusName", o => { o.FanOut = FanOutKinds.EventBridge; o.ApiGateway.ManagementEndpoint = "https://x.example.com/prod"; } },

@@ -12,6 +12,8 @@ internal sealed class ProviderWarmUp(ProviderTokenValidator provider, IOptions<C
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Auth.OidcEnabled) await provider.TryGetProviderConfigurationAsync(stoppingToken);
+        // Awaited as a plain Task: this method's state would otherwise hold the document's type,
+        // and loading it loads IdentityModel on every start, with a provider or without.
+        if (options.Value.Auth.OidcEnabled) await (Task)provider.TryGetProviderConfigurationAsync(stoppingToken);
     }
 }

@@ -22,8 +22,8 @@ public static class ApiGatewayWebSocketApi
     }
 
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> HandleEvent(
-        HttpContext context, ChatService chat, IConnectionStore store, WebSocketHandshake handshake, TimeProvider time,
-        ILoggerFactory loggers)
+        HttpContext context, ChatService chat, IConnectionStore store, WebSocketHandshake handshake, IRoomAuthority rooms,
+        IRoomConnectionCloser closer, TimeProvider time, ILoggerFactory loggers)
     {
         if (context.Features.Get<IApiGatewayWebSocketFeature>() is not { } webSocket) return TypedResults.NotFound();
         var cancellationToken = context.RequestAborted;
@@ -31,7 +31,8 @@ public static class ApiGatewayWebSocketApi
         {
             "CONNECT" => await ConnectAsync(context.Request, webSocket, chat, handshake, time, cancellationToken),
             "DISCONNECT" => await DisconnectAsync(webSocket, chat, cancellationToken),
-            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, loggers.CreateLogger(typeof(ApiGatewayWebSocketApi).FullName!), cancellationToken),
+            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, rooms, closer,
+                loggers.CreateLogger(typeof(ApiGatewayWebSocketApi).FullName!), cancellationToken),
             _ => Problems.Refuse(StatusCodes.Status400BadRequest, "Unknown event type", $"eventType {webSocket.EventType} is not CONNECT, DISCONNECT or MESSAGE."),
         };
     }
@@ -63,11 +64,12 @@ public static class ApiGatewayWebSocketApi
     /// <summary>
     /// Any message route (<c>sendMessage</c>, <c>typing</c>, <c>ping</c>, <c>$default</c>): the frame's
     /// own <c>action</c> decides, exactly as under Kestrel. A connection the store does not know (its
-    /// <c>$connect</c> failed, or it was removed after a 410) gets 410 and nothing is stored or sent.
+    /// <c>$connect</c> failed, or it was removed after a 410) gets 410 and nothing is stored or sent;
+    /// one the room refuses by now is closed and gets 403 (<see cref="RoomRecheck"/>).
     /// </summary>
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> MessageAsync(
-        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, IConnectionStore store, ILogger logger,
-        CancellationToken cancellationToken)
+        HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, IConnectionStore store, IRoomAuthority rooms,
+        IRoomConnectionCloser closer, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = await store.GetConnectionAsync(webSocket.ConnectionId, cancellationToken);
         if (connection is null)
@@ -75,6 +77,7 @@ public static class ApiGatewayWebSocketApi
             ApiGatewayWebSocketLog.UnknownConnection(logger, webSocket.ConnectionId, webSocket.RouteKey);
             return Problems.Refuse(StatusCodes.Status410Gone, "Unknown connection", "This connection is not recorded; reconnect.");
         }
+        if (await RoomRecheck.RefusedAsync(connection, chat, rooms, closer, logger, cancellationToken) is { } refused) return refused;
 
         using var frame = new MemoryStream();
         await request.Body.CopyToAsync(frame, cancellationToken);

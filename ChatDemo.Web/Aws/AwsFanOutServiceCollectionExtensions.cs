@@ -8,7 +8,8 @@ public static class AwsFanOutServiceCollectionExtensions
 {
     /// <summary>
     /// <c>Chat__FanOut=EventBridge</c>: room events go to EventBridge, frames for one connection
-    /// through the API Gateway Management API, both signed with SigV4 from the default chain.
+    /// and the closing of connections (kick, ban, removal) through the API Gateway Management API,
+    /// both signed with SigV4 from the default chain.
     /// </summary>
     public static IServiceCollection AddAwsFanOut(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +34,7 @@ public static class AwsFanOutServiceCollectionExtensions
 
         services.AddSingleton<IRoomFanOut, EventBridgeFanOut>();
         services.AddSingleton<IConnectionSender, ApiGatewayConnectionSender>();
+        services.AddSingleton<IRoomConnectionCloser, ApiGatewayConnectionCloser>();
         return services;
     }
 }

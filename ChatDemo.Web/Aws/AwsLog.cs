@@ -11,4 +11,10 @@ internal static partial class AwsLog
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "Connection {ConnectionId} is gone (410) on {Operation}")]
     public static partial void ConnectionGone(ILogger logger, string connectionId, string operation);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Connection {ConnectionId} to room {Room} closed by the room (close code {CloseCode}: API Gateway sends 1001)")]
+    public static partial void ConnectionClosedByRoom(ILogger logger, string connectionId, string room, int closeCode);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} to room {Room} (close code {CloseCode}) failed; it is removed from the store all the same")]
+    public static partial void CloseByRoomFailed(ILogger logger, Exception exception, string connectionId, string room, int closeCode);
 }

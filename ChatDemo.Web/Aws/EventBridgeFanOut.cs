@@ -56,6 +56,7 @@ public sealed class EventBridgeFanOut(EventBridgeClient client, IOptions<ChatOpt
         RoomEventKind.Presence => "presence",
         RoomEventKind.Typing => "typing",
         RoomEventKind.MessageUpdated => "messageUpdated",
+        RoomEventKind.Member => "member",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown room event kind"),
     };
 }

@@ -47,6 +47,12 @@ public interface IConnectionStore
     Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The user's recorded connections to the room, oldest first: the ones a kick, ban or removal
+    /// closes where no process holds the sockets (AWS mode, protocol.md 11.8).
+    /// </summary>
+    Task<IReadOnlyList<ChatConnection>> GetUserConnectionsAsync(string room, string userId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes connections recorded before <paramref name="connectedBefore"/>: ones whose
     /// disconnect never arrived (a crash, or API Gateway's 2-hour limit).
     /// </summary>

@@ -24,6 +24,9 @@ public sealed class InstrumentedChatStore(IChatStore inner, StoreCallObserver ob
     public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) =>
         Observe("get_presence", room, () => inner.GetPresenceAsync(room, cancellationToken));
 
+    public Task<IReadOnlyList<ChatConnection>> GetUserConnectionsAsync(string room, string userId, CancellationToken cancellationToken) =>
+        Observe("get_user_connections", room, () => inner.GetUserConnectionsAsync(room, userId, cancellationToken));
+
     public Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken) =>
         Observe("remove_stale_connections", null, () => inner.RemoveStaleConnectionsAsync(connectedBefore, cancellationToken));
 

@@ -70,6 +70,9 @@ public sealed class DynamoDbOptions
     public string? ServiceUrl { get; set; }
     public string MessagesTable { get; set; } = "ChatMessages";
     public string ConnectionsTable { get; set; } = "ChatConnections";
+
+    /// <summary>Rooms, members, invites' use counts, moderation and read positions (protocol v1.2).</summary>
+    public string RoomsTable { get; set; } = "ChatRooms";
     public bool CreateTables { get; set; }
 
     /// <summary>

@@ -32,6 +32,8 @@ internal sealed class ChatOptionsValidator(IHostEnvironment environment) : IVali
                 failures.Add("Chat__DynamoDb__MessagesTable must name a table.");
             if (string.IsNullOrWhiteSpace(options.DynamoDb.ConnectionsTable))
                 failures.Add("Chat__DynamoDb__ConnectionsTable must name a table.");
+            if (string.IsNullOrWhiteSpace(options.DynamoDb.RoomsTable))
+                failures.Add("Chat__DynamoDb__RoomsTable must name a table.");
             if (options.DynamoDb.CallTimeoutSeconds is < 1 or > 60)
                 failures.Add($"Chat__DynamoDb__CallTimeoutSeconds must be between 1 and 60 (got {options.DynamoDb.CallTimeoutSeconds}).");
         }

@@ -55,7 +55,7 @@ public static class HealthApi
 public sealed record HealthView(string Status);
 
 /// <summary>Ready when the store answers a probe within <see cref="Timeout"/>.</summary>
-internal sealed class StoreHealthCheck(IChatStore store, IServiceProvider services, ILogger<StoreHealthCheck> logger) : IHealthCheck
+internal sealed class StoreHealthCheck(IChatStore store, IRoomStore rooms, ILogger<StoreHealthCheck> logger) : IHealthCheck
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -66,8 +66,8 @@ internal sealed class StoreHealthCheck(IChatStore store, IServiceProvider servic
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
             await store.CheckHealthAsync(timeout.Token);
-            // The rooms' store too (v1.2), where the engine has one: a private room's checks read it on every upgrade.
-            if (services.GetService<IRoomStore>() is { } rooms) await rooms.CheckHealthAsync(timeout.Token);
+            // The rooms' store too (v1.2): a private room's checks read it on every upgrade.
+            await rooms.CheckHealthAsync(timeout.Token);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

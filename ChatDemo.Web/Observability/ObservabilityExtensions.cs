@@ -19,11 +19,12 @@ public static class ObservabilityExtensions
 
     /// <summary>
     /// Logs (<see cref="LoggingSetup.AddChatLogging"/>), the instruments, and — unless
-    /// <c>Chat:Telemetry:Enabled</c> is false — the OpenTelemetry SDK listening to them: OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, Prometheus's <c>/metrics</c> when
-    /// <c>Chat:Telemetry:Prometheus</c> is true and this process serves HTTP itself (not in
-    /// Lambda, where nothing would scrape a frozen sandbox), and in Lambda the embedded metric
-    /// format collector the adapter flushes once per invocation.
+    /// <c>Chat:Telemetry:Enabled</c> is false — something listening to them: the OpenTelemetry SDK
+    /// for OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and for Prometheus's <c>/metrics</c>
+    /// when <c>Chat:Telemetry:Prometheus</c> is true and this process serves HTTP itself (not in
+    /// Lambda, where nothing would scrape a frozen sandbox), otherwise only
+    /// <see cref="PropagationOnlyTracing"/>; and in Lambda the embedded metric format collector the
+    /// adapter flushes once per invocation.
     /// </summary>
     public static WebApplicationBuilder AddChatObservability(this WebApplicationBuilder builder, bool inLambda)
     {
@@ -42,20 +43,24 @@ public static class ObservabilityExtensions
         }
         if (!options.Enabled) return builder;
 
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(ChatTelemetry.Name);
-                // Spans that go nowhere are not recorded: a room of 1,000 would cost 1,000 delivery
-                // spans a message. With a collector, the standard OTEL_TRACES_SAMPLER decides. The
-                // host's request spans only then: listening to them makes the host give every
-                // request an Activity, which a WebSocket would keep for its whole life.
-                if (options.Otlp) tracing.AddAspNetCoreInstrumentation().AddOtlpExporter();
-                else tracing.SetSampler(new AlwaysOffSampler());
-            });
-        // Aggregating measurements nobody reads would cost every delivery its bookkeeping.
-        if (!options.Otlp && !options.Prometheus) return builder;
+        // Spans that go nowhere are not recorded: a room of 1,000 would cost 1,000 delivery spans
+        // a message. Without a collector a listener keeps only the trace context, and the SDK is
+        // built only for an exporter that needs it.
+        if (!options.Otlp) builder.Services.AddHostedService<PropagationOnlyTracing>();
+        if (options.Otlp || options.Prometheus) builder.AddOpenTelemetrySdk(options);
+        return builder;
+    }
+
+    private static void AddOpenTelemetrySdk(this WebApplicationBuilder builder, TelemetryOptions options)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(ServiceName));
+        // With a collector, the standard OTEL_TRACES_SAMPLER decides. The host's request spans only
+        // then: listening to them makes the host give every request an Activity, which a WebSocket
+        // would keep for its whole life.
+        if (options.Otlp)
+            telemetry.WithTracing(tracing => tracing.AddSource(ChatTelemetry.Name).AddAspNetCoreInstrumentation().AddOtlpExporter());
+        // Metrics only for OTLP or /metrics: aggregating measurements nobody reads would cost every
+        // delivery its bookkeeping.
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(ChatTelemetry.Name);
@@ -72,7 +77,6 @@ public static class ObservabilityExtensions
             if (options.Otlp) metrics.AddOtlpExporter();
             if (options.Prometheus) metrics.AddPrometheusExporter();
         });
-        return builder;
     }
 
     /// <summary><c>/metrics</c> in Prometheus text format, when <c>Chat:Telemetry:Prometheus</c> turned it on.</summary>

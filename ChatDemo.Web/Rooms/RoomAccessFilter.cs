@@ -34,10 +34,8 @@ public static class RoomAccessFilter
             var room = (string)http.Request.RouteValues["room"]!;
             var bearer = BearerSessions.Read(http.Request, http.RequestServices.GetRequiredService<SessionTokens>());
             if (bearer.Refused) return BearerSessions.InvalidToken(http);
-            // Without a room store (RoomsServiceCollectionExtensions.AddRooms) every room is as in v1.
-            var access = http.RequestServices.GetService<IRoomStore>() is { } store
-                ? await store.GetAccessAsync(room, bearer.Session?.User.Id ?? "", http.RequestAborted)
-                : new RoomAccess(null, null);
+            var access = await http.RequestServices.GetRequiredService<IRoomStore>()
+                .GetAccessAsync(room, bearer.Session?.User.Id ?? "", http.RequestAborted);
             var request = new RoomRequest(room, bearer.Session, access);
             if (http.GetEndpoint()?.Metadata.GetMetadata<AllowsOutsiders>() is null
                 && RoomPolicy.Read(access, request.Caller) is { } refusal)

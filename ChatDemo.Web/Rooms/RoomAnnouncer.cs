@@ -42,7 +42,4 @@ internal static partial class RoomsLog
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Room {Room}: {Action} of {UserId} by {ById}")]
     public static partial void Moderated(ILogger logger, string room, string action, string userId, string byId);
-
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "No room store is registered for this store engine: rooms nobody created work as in protocol v1, and the rooms API fails (500)")]
-    public static partial void NoRoomStore(ILogger logger);
 }

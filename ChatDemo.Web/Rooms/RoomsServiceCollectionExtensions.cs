@@ -12,19 +12,9 @@ public static class RoomsServiceCollectionExtensions
     public static IServiceCollection AddRooms(this IServiceCollection services)
     {
         services.AddSingleton(sp => new InviteTokens(sp.GetRequiredService<SigningKey>().Bytes));
-        // Built on first use, not validated at start: a hosting mode whose store or fan-out has no
-        // room support yet still starts, and only the rooms API fails (see WithoutRoomStore).
-        services.AddSingleton(sp => new RoomAnnouncer(sp.GetRequiredService<IRoomStore>(), sp.GetRequiredService<IRoomFanOut>(),
-            sp.GetRequiredService<IRoomConnectionCloser>(), sp.GetRequiredService<IRoomAuthority>() as RoomAuthority,
-            sp.GetRequiredService<ILogger<RoomAnnouncer>>()));
-        services.AddSingleton<IRoomAuthority>(sp =>
-        {
-            if (sp.GetService<IRoomStore>() is { } store) return new RoomAuthority(store, sp.GetRequiredService<TimeProvider>());
-            // A store engine without rooms yet (the transition while DynamoDB's room store is
-            // built): rooms nobody created work as in v1, and the rooms API fails loudly.
-            RoomsLog.NoRoomStore(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RoomsServiceCollectionExtensions).FullName!));
-            return new WithoutRoomStore();
-        });
+        services.AddSingleton<RoomAuthority>();
+        services.AddSingleton<IRoomAuthority>(sp => sp.GetRequiredService<RoomAuthority>());
+        services.AddSingleton<RoomAnnouncer>();
         return services;
     }
 
@@ -36,11 +26,5 @@ public static class RoomsServiceCollectionExtensions
     {
         routes.MapRoomList();
         return rooms.RequireRoomAccess().MapRoom().MapMembers().MapInvites().MapModeration();
-    }
-
-    private sealed class WithoutRoomStore : IRoomAuthority
-    {
-        public ValueTask<RoomRights> GetRightsAsync(string room, ChatUser user, bool admin, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(RoomRights.Everyone);
     }
 }

@@ -8,8 +8,9 @@ using LambdaColdStart;
 if (args.Length < 1 || args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(PublishedApp.Find).Any(a => a is null))
 {
     Console.Error.WriteLine("usage: LambdaColdStart <published folder>... [--runs 7] [--requests 2000]");
-    Console.Error.WriteLine("  each folder: `dotnet publish ChatDemo.Web -p:PublishProfile=Lambda -o DIR`, or the baseline,");
-    Console.Error.WriteLine("  `dotnet publish bench/LambdaColdStart/EmptyApp -p:PublishProfileFullPath=$PWD/ChatDemo.Web/Properties/PublishProfiles/Lambda.pubxml -o DIR`");
+    Console.Error.WriteLine("  each folder: `dotnet publish ChatDemo.Web -p:PublishProfile=Lambda -r linux-x64 -o DIR`, or the baseline,");
+    Console.Error.WriteLine("  `dotnet publish bench/LambdaColdStart/EmptyApp -r linux-x64 -p:PublishProfileFullPath=$PWD/ChatDemo.Web/Properties/PublishProfiles/Lambda.pubxml -o DIR`");
+    Console.Error.WriteLine("  (-r as the function's build step passes it, with this machine's architecture: linux-arm64 ships, this runs x64)");
     return 2;
 }
 var apps = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(f => PublishedApp.Find(f)!).ToArray();

@@ -52,7 +52,7 @@ internal static class StoreLatencyBench
             using var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"),
                 new AmazonDynamoDBConfig { ServiceURL = dynamoDbUrl, AuthenticationRegion = DynamoDbClientFactory.LocalRegion, HttpClientFactory = requests });
             var suffix = Guid.NewGuid().ToString("N")[..8];
-            var tables = new DynamoDbTableNames($"BenchMessages-{suffix}", $"BenchConnections-{suffix}");
+            var tables = new DynamoDbTableNames($"BenchMessages-{suffix}", $"BenchConnections-{suffix}", $"BenchRooms-{suffix}");
             await DynamoDbTableSetup.CreateMissingAsync(client, tables, NullLogger.Instance, default);
             var store = new DynamoDbChatStore(client, tables, NullLogger<DynamoDbChatStore>.Instance);
             await MeasureAsync($"DynamoDB at {dynamoDbUrl}", store, count, requests);

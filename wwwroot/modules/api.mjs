@@ -1,4 +1,4 @@
-// The REST side of protocol v1: configuration, sessions, history pages and presence.
+// The REST side of protocol v1 (and v1.1's changes): configuration, sessions, history pages, one message and presence.
 
 export const TIMEOUT_MS = 10_000;
 const PROBE_TIMEOUT_MS = 5_000;
@@ -76,9 +76,17 @@ export function createApi(fetchImpl = (...args) => fetch(...args), token = () =>
       return postSession({ authorization: `Bearer ${idToken}` }, undefined);
     },
 
-    /** A history page: query is { limit } and at most one of { before } or { after }. */
+    /**
+     * A history page: query is { limit } and at most one of { before } or { after }; or, v1.1, the
+     * messages changed since a revision: { changedSince, limit } (protocol.md 10.7).
+     */
     messages(room, query) {
       return getJson(roomPath(room, 'messages', query), token());
+    },
+
+    /** v1.1: one message in its current state, for a reply whose target is not loaded; 404 when there is none. */
+    message(room, seq) {
+      return getJson(roomPath(room, `messages/${seq}`));
     },
 
     presence(room) {

@@ -2,6 +2,7 @@
 // the views in step with what the server says. It reaches the page only through the views.
 
 import { Connection } from './connection.mjs';
+import { MessageLifecycle } from './message-lifecycle.mjs';
 import { Outbox } from './outbox.mjs';
 import { checkText, failureReason, newClientMessageId } from './protocol.mjs';
 import { RoomState } from './room-state.mjs';
@@ -14,10 +15,16 @@ const GAP_WAIT_MS = 1000;
 const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_SHOW_MS = 5_000;
 
+/** An outbox entry; replyTo only for a reply. */
+function outboxEntry(clientMessageId, text, replyTo) {
+  return replyTo === null ? { clientMessageId, text } : { clientMessageId, text, replyTo };
+}
+
 export class ChatRoom {
   #state;
   #outbox;
   #connection;
+  #lifecycle;
   #api;
   #sessions;
   #views;
@@ -29,7 +36,7 @@ export class ChatRoom {
   #observer;
 
   /**
-   * @param options.views { header, messages, presence, typing, composer }
+   * @param options.views { header, messages, presence, typing, composer, lifecycle, reply }
    * @param options.page { baseUrl, isHidden() }
    * @param options.observer optional { frame(frame), ended(closeCode), seen(highestSeq) }: the
    *   room's membership side (modules/room-membership.mjs) and the read positions
@@ -53,16 +60,27 @@ export class ChatRoom {
           const pending = this.#state.pending.get(id);
           return pending?.status === 'pending' ? pending.text : null;
         },
+        replyToOf: id => this.#state.pending.get(id)?.replyTo ?? null,
       },
       ...connection,
     });
     this.#connection.addEventListener('state', event => views.header.showConnection(event.detail));
     this.#connection.addEventListener('frame', event => this.#onFrame(event.detail));
+    this.#lifecycle = new MessageLifecycle({
+      room: this.#state, api, connection: this.#connection, store, views,
+      // The server knows the current session's user only: messages of an earlier guest session in
+      // this browser are shown as own, but are not this user's to edit or delete any more.
+      isMe: userId => userId === this.#state.session.userId,
+      loadOlder: () => this.loadOlder(),
+    });
     this.#observer = observer;
     this.#connection.addEventListener('ended', event => observer.ended?.(event.detail));
   }
 
   get name() { return this.#state.name; }
+
+  /** Edits, deletes, reactions and replies (protocol v1.1) in this room. */
+  get lifecycle() { return this.#lifecycle; }
 
   /** Shows the room (with what the outbox still holds) and connects. */
   enter() {
@@ -72,7 +90,7 @@ export class ChatRoom {
     header.showRoom(this.name, 0);
     composer.reset(this.name);
     for (const entry of this.#outbox.list()) {
-      this.#showPending(entry.clientMessageId, entry.text, entry.failed ? 'failed' : 'pending', entry.failed);
+      this.#showPending(entry.clientMessageId, entry.text, entry.failed ? 'failed' : 'pending', entry.failed, entry.replyTo ?? null);
     }
     this.#state.presence.set(this.#state.session.userId, this.#state.session.name);
     this.#renderPresence();
@@ -81,9 +99,17 @@ export class ChatRoom {
     composer.focus();
   }
 
+  /** This user's role in the room became known or changed: owners and moderators may delete anyone's message (protocol.md 11). */
+  setRole(role) {
+    if (this.#state.role === role) return;
+    this.#state.role = role;
+    this.#lifecycle.refresh();
+  }
+
   /** Stops for good but keeps what is shown (kicked, banned or removed: the notice explains). */
   halt() {
     this.#left = true;
+    this.#lifecycle.leave();
     this.#typers.forEach(t => clearTimeout(t.timer));
     clearTimeout(this.#gapTimer);
     this.#connection.stop();
@@ -91,6 +117,7 @@ export class ChatRoom {
 
   leave() {
     this.#left = true;
+    this.#lifecycle.leave();
     this.#typers.forEach(t => clearTimeout(t.timer));
     clearTimeout(this.#gapTimer);
     this.#connection.stop();
@@ -124,12 +151,13 @@ export class ChatRoom {
     const { text, sendable } = checkText(raw);
     if (!sendable) return false;
     const clientMessageId = newClientMessageId();
-    this.#outbox.put({ clientMessageId, text });
-    this.#showPending(clientMessageId, text);
+    const replyTo = this.#lifecycle.takeReply();
+    this.#outbox.put(outboxEntry(clientMessageId, text, replyTo));
+    this.#showPending(clientMessageId, text, 'pending', '', replyTo);
     this.#views.messages.scrollToBottom();
     // The others hide this user's typing line when the message arrives; typing again shows it at once.
     this.#lastTypingSent = 0;
-    this.#connection.sendMessage(clientMessageId, text);
+    this.#connection.sendMessage(clientMessageId, text, replyTo);
     return true;
   }
 
@@ -138,12 +166,13 @@ export class ChatRoom {
     if (!pending) return;
     pending.status = 'pending';
     this.#views.messages.setStatus(clientMessageId, 'pending');
-    this.#outbox.put({ clientMessageId, text: pending.text });
-    this.#connection.sendMessage(clientMessageId, pending.text);
+    this.#outbox.put(outboxEntry(clientMessageId, pending.text, pending.replyTo));
+    this.#connection.sendMessage(clientMessageId, pending.text, pending.replyTo);
   }
 
   discard(clientMessageId) {
     if (!this.#state.pending.delete(clientMessageId)) return;
+    this.#lifecycle.forgetPending(clientMessageId);
     this.#views.messages.removePending(clientMessageId);
     this.#outbox.remove(clientMessageId);
   }
@@ -182,9 +211,10 @@ export class ChatRoom {
     return url;
   }
 
-  /** Steps 2 of protocol.md section 7: history after what is held, then presence. */
+  /** Steps 2 of protocol.md section 7: history after what is held, changes since the revision held (10.8), then presence. */
   async #synchronize() {
     await this.#catchUp();
+    await this.#lifecycle.catchUp();
     const body = await this.#api.presence(this.name);
     if (this.#left) return;
     this.#state.setPresence(body.users);
@@ -198,6 +228,7 @@ export class ChatRoom {
     if (state.contiguousSeq === null) {
       const page = await this.#api.messages(state.name, { limit: HISTORY_PAGE });
       if (this.#left) return;
+      this.#lifecycle.firstPage(page);
       this.#showHistory(page.messages);
       state.hasOlder = page.hasMore;
       state.caughtUpTo(page.messages.at(-1)?.seq ?? 0);
@@ -218,22 +249,30 @@ export class ChatRoom {
     this.#views.messages.keepAtBottom(() => messages.forEach(m => this.#showMessage(m)));
   }
 
-  /** A message from the server (live, history or ack); each id at most once. */
+  /**
+   * A message from the server (live, history or ack): each id shown at most once, and its newest
+   * state (v1.1) kept whichever source it came from.
+   */
   #showMessage(message) {
     const state = this.#state;
     if (message.room !== undefined && message.room !== state.name) return;
-    if (!state.accept(message)) return;
+    if (!state.accept(message)) {
+      this.#lifecycle.received(message);
+      return;
+    }
     const own = this.#isMe(message.sender.id);
     const wasPending = own && state.pending.delete(message.clientMessageId);
     if (wasPending) this.#outbox.remove(message.clientMessageId);
     this.#views.messages.showConfirmed(message, { own, wasPending });
+    this.#lifecycle.received(message, true);
     if (!own) this.#clearTyper(message.sender.id);
   }
 
-  #showPending(clientMessageId, text, status = 'pending', reason = '') {
+  #showPending(clientMessageId, text, status = 'pending', reason = '', replyTo = null) {
     const { session } = this.#state;
-    this.#state.pending.set(clientMessageId, { text, status, reason });
+    this.#state.pending.set(clientMessageId, { text, status, reason, replyTo });
     this.#views.messages.showPending({ clientMessageId, text, senderName: session.name, status, reason });
+    if (replyTo !== null) this.#lifecycle.showPendingReply(clientMessageId, replyTo);
   }
 
   #onFrame(frame) {
@@ -245,6 +284,8 @@ export class ChatRoom {
       case 'presence': this.#onPresence(frame); break;
       case 'typing': this.#onTyping(frame); break;
       case 'error': this.#onError(frame); break;
+      case 'messageUpdated': this.#lifecycle.onUpdated(frame); break;
+      case 'updateAck': this.#lifecycle.onUpdateAck(frame); break;
       default: break; // a newer server's frame this page does not know
     }
   }
@@ -275,10 +316,12 @@ export class ChatRoom {
     this.#views.messages.keepAtBottom(() => this.#showMessage({
       id: frame.id, seq: frame.seq, sentAt: frame.sentAt, clientMessageId: frame.clientMessageId,
       text: pending.text, sender: { id: session.userId, name: session.name },
+      ...(pending.replyTo !== null && { replyTo: pending.replyTo }),
     }));
   }
 
   #onError(frame) {
+    if (this.#lifecycle.onError(frame)) return;
     const pending = frame.clientMessageId && this.#state.pending.get(frame.clientMessageId);
     if (!pending) {
       console.warn('chat server error', frame.code, frame.message);
@@ -288,7 +331,7 @@ export class ChatRoom {
     pending.status = 'failed';
     pending.reason = reason;
     this.#views.messages.setStatus(frame.clientMessageId, 'failed', reason);
-    this.#outbox.put({ clientMessageId: frame.clientMessageId, text: pending.text, failed: reason });
+    this.#outbox.put({ ...outboxEntry(frame.clientMessageId, pending.text, pending.replyTo), failed: reason });
   }
 
   #onPresence(frame) {

@@ -3,7 +3,7 @@
 // touches the DOM; it tells its listeners through events:
 //   'state'  detail: 'connected' | 'reconnecting' | 'offline'
 //   'frame'  detail: a server frame (everything but 'pong', which it consumes)
-//   'ready'  open and caught up: sends go straight out
+//   'ready'  open and caught up: sends go straight out (and waiting change requests go again)
 //   'ended'  detail: a close code after which it does not reconnect (4401 kicked, 4402 banned,
 //            4403 removed from the room; docs/protocol.md section 11); it has stopped
 
@@ -70,7 +70,8 @@ export class Connection extends EventTarget {
    * @param options.synchronize async () => catch up after open (history, presence); throwing drops the socket
    * @param options.renewSession async () => a new token, after two refusals while the server is up
    * @param options.serverAnswers async () => whether the server answers HTTP
-   * @param options.outbox { waiting(): clientMessageIds to re-send, textOf(id): its text while still waiting, else null }
+   * @param options.outbox { waiting(): clientMessageIds to re-send, textOf(id): its text while still waiting, else null,
+   *   replyToOf(id): the seq it replies to, or null }
    */
   constructor({
     socketUrl, synchronize, renewSession, serverAnswers, outbox,
@@ -135,12 +136,31 @@ export class Connection extends EventTarget {
     return true;
   }
 
-  /** Sends a message once ready (else it waits in the outbox for the re-send after catch-up). */
-  sendMessage(clientMessageId, text) {
-    if (!this.#ready || !this.send({ action: 'sendMessage', clientMessageId, text })) return;
-    // No ack in a while: make sure the socket is really alive (a dead one is replaced, and re-sends).
+  /**
+   * Sends a message once ready (else it waits in the outbox for the re-send after catch-up);
+   * replyTo (v1.1) is the seq it replies to, or null.
+   */
+  sendMessage(clientMessageId, text, replyTo = null) {
+    const frame = { action: 'sendMessage', clientMessageId, text };
+    if (replyTo !== null) frame.replyTo = replyTo;
+    if (!this.#ready || !this.send(frame)) return;
+    this.#expectAnswer(() => this.#outbox.textOf(clientMessageId) !== null);
+  }
+
+  /**
+   * Sends a change request (v1.1) if ready; false if not (the caller sends it again on 'ready').
+   * stillWaiting() says whether its answer is still missing.
+   */
+  sendChange(frame, stillWaiting) {
+    if (!this.#ready || !this.send(frame)) return false;
+    this.#expectAnswer(stillWaiting);
+    return true;
+  }
+
+  /** No answer in a while: make sure the socket is really alive (a dead one is replaced, and re-sends). */
+  #expectAnswer(stillWaiting) {
     this.#clock.setTimeout(() => {
-      if (!this.#stopped && this.#outbox.textOf(clientMessageId) !== null) this.checkAlive();
+      if (!this.#stopped && stillWaiting()) this.checkAlive();
     }, ACK_PATIENCE_MS);
   }
 
@@ -242,7 +262,7 @@ export class Connection extends EventTarget {
     waiting.forEach((clientMessageId, index) => {
       const transmit = () => {
         const text = this.#outbox.textOf(clientMessageId);
-        if (text !== null) this.sendMessage(clientMessageId, text);
+        if (text !== null) this.sendMessage(clientMessageId, text, this.#outbox.replyToOf?.(clientMessageId) ?? null);
       };
       if (delays[index] === 0) transmit();
       else this.#resendTimers.push(this.#clock.setTimeout(transmit, delays[index]));

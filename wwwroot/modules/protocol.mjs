@@ -58,9 +58,12 @@ export function checkText(raw) {
   return { text, length, over: length > MAX_TEXT, sendable: length > 0 && length <= MAX_TEXT };
 }
 
-/** A clientMessageId (1-64 of A-Z a-z 0-9 _ -), unique enough to deduplicate re-sends. */
-export function newClientMessageId(now = Date.now(), uuid = crypto.randomUUID()) {
-  return `c-${now.toString(36)}-${uuid.slice(0, 8)}`;
+/**
+ * A clientMessageId (1-64 of A-Z a-z 0-9 _ -), unique enough to deduplicate re-sends. Change
+ * requests (v1.1) use another prefix, so that their answers are never taken for a send's.
+ */
+export function newClientMessageId(now = Date.now(), uuid = crypto.randomUUID(), prefix = 'c') {
+  return `${prefix}-${now.toString(36)}-${uuid.slice(0, 8)}`;
 }
 
 /** A server frame, or null for anything that is not a JSON object with a type. */
@@ -74,7 +77,21 @@ const failureReasons = {
   rate_limited: 'too many messages at once. Wait a moment, then retry.',
   validation_failed: 'the server refused it',
   internal: 'the server could not store it',
+  // v1.1 (protocol.md 10.5): refusals of a change, or of a reply's target
+  unknown_message: 'that message no longer exists',
+  not_author: 'only its author can change that message',
+  message_deleted: 'the message was deleted',
+  invalid_emoji: 'that is not one emoji',
+  too_many_reactions: 'that message has too many reactions',
+  unknown_action: 'this server cannot change messages',
 };
+
+/** Refusals that may go through when simply sent again; the others would be refused again. */
+const retriable = new Set(['rate_limited', 'internal']);
+
+export function isRetriable(code) {
+  return retriable.has(code);
+}
 
 /** Why a message was not sent, in words, from the server's error frame. */
 export function failureReason(frame) {

@@ -75,6 +75,9 @@ export class RoomMembership {
 
   get mutedUntil() { return this.#mutedUntil; }
 
+  /** The role this user acts with here ('owner' for an administrator), or null: it decides who may delete others' messages. */
+  get actingRole() { return this.#acting(); }
+
   /**
    * Finds the room before connecting: in the caller's room list (every created room they may
    * read is there: public ones, and private ones where they hold a role); else it checks access

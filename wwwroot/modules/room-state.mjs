@@ -7,7 +7,7 @@ export class RoomState {
     this.session = session;
     this.ids = new Set();          // ids of confirmed messages held
     this.seqs = new Set();         // their seqs
-    this.pending = new Map();      // clientMessageId -> { text, status: 'pending' | 'failed', reason }
+    this.pending = new Map();      // clientMessageId -> { text, status: 'pending' | 'failed', reason, replyTo: seq | null }
     this.presence = new Map();     // userId -> name
     this.joined = new Set();       // users whose 'online' frame was announced since the last presence load
     this.lowestSeq = null;
@@ -16,6 +16,9 @@ export class RoomState {
     this.hasOlder = false;
     this.loadingOlder = false;
     this.unread = 0;
+    // This user's role in the room ('owner', 'moderator', 'member'), null while the page does not
+    // know it: message-states.mjs's mayDelete reads it.
+    this.role = null;
   }
 
   /** Records a confirmed message; false if its id is already held (a duplicate or a repeat). */

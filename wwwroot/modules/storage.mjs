@@ -9,6 +9,7 @@ export const keys = {
   theme: 'chatdemo.theme',
   myIds: 'chatdemo.myUserIds',
   outbox: room => `chatdemo.outbox.${room}`,
+  changes: room => `chatdemo.changes.${room}`,
 };
 
 /** A store over a Web Storage object (localStorage in the page, a fake in the unit tests). */

@@ -1,4 +1,5 @@
-// The composer: Enter sends, Shift+Enter is a new line, a counter near the limit, grows with the text.
+// The composer: Enter sends, Shift+Enter is a new line, a counter near the limit, grows with the text;
+// Up arrow in an empty composer edits your last message, Escape cancels a reply.
 
 import { COUNTER_FROM, MAX_TEXT, checkText } from '../modules/protocol.mjs';
 import { byTestId } from './dom.mjs';
@@ -11,8 +12,11 @@ export class ComposerView {
   #muted = byTestId('composer-muted');
   #placeholder = '';
 
-  /** onSend(text) returns whether it took the text (then the composer empties); onInput(text) on every change. */
-  constructor({ onSend, onInput }) {
+  /**
+   * onSend(text) returns whether it took the text (then the composer empties); onInput(text) on every
+   * change; onEditLast() and onEscape() return whether they did something (then the key does nothing else).
+   */
+  constructor({ onSend, onInput, onEditLast = () => false, onEscape = () => false }) {
     const send = () => {
       if (onSend(this.#input.value)) this.#input.value = '';
       this.update();
@@ -25,6 +29,10 @@ export class ComposerView {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         send();
+      } else if (event.key === 'ArrowUp' && this.#input.value === '' && !(event.shiftKey || event.altKey || event.ctrlKey || event.metaKey)) {
+        if (onEditLast()) event.preventDefault();
+      } else if (event.key === 'Escape' && onEscape()) {
+        event.preventDefault();
       }
     });
     this.#form.addEventListener('submit', event => {

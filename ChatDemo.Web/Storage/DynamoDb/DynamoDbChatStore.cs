@@ -6,22 +6,19 @@ namespace ChatDemo.Web.Storage.DynamoDb;
 /// <summary>
 /// The AWS store: messages and connections in two DynamoDB tables (<see cref="DynamoDbTables"/>),
 /// correct without transactions (docs/dynamodb.md). Message expiry is DynamoDB's TTL, so this
-/// store deletes nothing on a timer. Every operation has a deadline (<c>Chat__DynamoDb__CallTimeoutSeconds</c>):
-/// the SDK sets none on async calls, and a request that never got an answer once held a send's
-/// room lock until the chaos test gave up (docs/reliability.md). Past the deadline the operation
-/// fails with a <see cref="TimeoutException"/> and the caller's usual error path runs (an
-/// <c>internal</c> error frame, which clients answer by re-sending).
+/// store deletes nothing on a timer. Every operation has a deadline (<see cref="DynamoDbDeadline"/>):
+/// past it a send is answered with an <c>internal</c> error frame, which clients answer by re-sending.
 /// </summary>
 public sealed class DynamoDbChatStore(
     IAmazonDynamoDB client, DynamoDbTableNames tables, ILogger<DynamoDbChatStore> logger, TimeSpan? callTimeout = null, TimeProvider? time = null)
     : IChatStore, IMessageChangeStore
 {
-    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultCallTimeout = DynamoDbDeadline.Default;
 
     private readonly DynamoDbMessageLog _messages = new(client, tables.Messages);
     private readonly DynamoDbMessageChanges _changes = new(client, tables.Messages, time ?? TimeProvider.System);
     private readonly DynamoDbConnectionTable _connections = new(client, tables.Connections, logger);
-    private readonly TimeSpan _callTimeout = callTimeout ?? DefaultCallTimeout;
+    private readonly DynamoDbDeadline _deadline = new(callTimeout ?? DefaultCallTimeout);
 
     public async Task<IReadOnlyList<AppendResult>> AppendMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
@@ -64,29 +61,17 @@ public sealed class DynamoDbChatStore(
     public Task<IReadOnlyList<PresentUser>> GetPresenceAsync(string room, CancellationToken cancellationToken) =>
         WithDeadline(token => _connections.GetPresenceAsync(room, token), cancellationToken);
 
+    public Task<IReadOnlyList<ChatConnection>> GetUserConnectionsAsync(string room, string userId, CancellationToken cancellationToken) =>
+        WithDeadline(token => _connections.GetUserConnectionsAsync(room, userId, token), cancellationToken);
+
     // No deadline: a start-up sweep of many stale connections may rightly take longer, and it
     // holds no room lock.
     public Task<IReadOnlyList<RemovedConnection>> RemoveStaleConnectionsAsync(DateTimeOffset connectedBefore, CancellationToken cancellationToken) =>
         _connections.RemoveStaleAsync(connectedBefore, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken) =>
-        WithDeadline(async token =>
-        {
-            await Task.WhenAll(_messages.CheckHealthAsync(token), _connections.CheckHealthAsync(token));
-            return true;
-        }, cancellationToken);
+        _deadline.RunAsync(token => Task.WhenAll(_messages.CheckHealthAsync(token), _connections.CheckHealthAsync(token)), cancellationToken);
 
-    private async Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_callTimeout);
-        try
-        {
-            return await operation(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"DynamoDB did not answer within {_callTimeout.TotalSeconds:0.#} s (Chat__DynamoDb__CallTimeoutSeconds).");
-        }
-    }
+    private Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        _deadline.RunAsync(operation, cancellationToken);
 }

@@ -27,28 +27,18 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
     public async Task<bool> AddAsync(ChatConnection connection, CancellationToken cancellationToken)
     {
         var expiresAt = Number(connection.ConnectedAt.Add(TimeToLive).ToUnixTimeSeconds());
-        try
+        var item = new Dictionary<string, AttributeValue>
         {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = table,
-                Item = new()
-                {
-                    [C.PartitionKey] = new() { S = connection.ConnectionId },
-                    [C.ByRoomPartitionKey] = new() { S = connection.Room },
-                    [C.UserId] = new() { S = connection.User.Id },
-                    [C.UserName] = new() { S = connection.User.Name },
-                    [C.ConnectedAt] = Number(connection.ConnectedAt.ToUnixTimeMilliseconds()),
-                    [DynamoDbTables.TimeToLiveAttribute] = expiresAt,
-                },
-                ConditionExpression = "attribute_not_exists(#id)",
-                ExpressionAttributeNames = new() { ["#id"] = C.PartitionKey },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Already recorded: carry on, so that a retry after a crash also completes the presence step.
-        }
+            [C.PartitionKey] = new() { S = connection.ConnectionId },
+            [C.ByRoomPartitionKey] = new() { S = connection.Room },
+            [C.UserId] = new() { S = connection.User.Id },
+            [C.UserName] = new() { S = connection.User.Name },
+            [C.ConnectedAt] = Number(connection.ConnectedAt.ToUnixTimeMilliseconds()),
+            [DynamoDbTables.TimeToLiveAttribute] = expiresAt,
+        };
+        if (connection.Admin) item[C.Admin] = new() { BOOL = true };
+        // Already recorded (false) is fine: carrying on lets a retry after a crash complete the presence step.
+        await client.PutIfAbsentAsync(table, item, C.PartitionKey, cancellationToken);
 
         var presenceKey = DynamoDbItemKeys.Presence(connection.Room, connection.User.Id);
         var response = await client.UpdateItemAsync(new UpdateItemRequest
@@ -168,6 +158,28 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
         return response.Item is { } item && item.ContainsKey(C.ByRoomPartitionKey) ? ReadConnection(item) : null;
     }
 
+    /// <summary>
+    /// From the user's presence item and their connection items, all read consistently (the ByRoom
+    /// index could still miss a connection made a moment ago), oldest first. Set members whose item
+    /// is gone are dead and left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ChatConnection>> GetUserConnectionsAsync(string room, string userId, CancellationToken cancellationToken)
+    {
+        var presence = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = Key(DynamoDbItemKeys.Presence(room, userId)),
+            ConsistentRead = true,
+        }, cancellationToken);
+        var connections = await Task.WhenAll(Members(presence.Item).Select(id => GetAsync(id, cancellationToken)));
+        return connections
+            .OfType<ChatConnection>()
+            .Where(c => c.Room == room && c.User.Id == userId)
+            .OrderBy(c => c.ConnectedAt)
+            .ThenBy(c => c.ConnectionId, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>From the ByRoom index (eventually consistent on AWS), oldest first.</summary>
     public async Task<IReadOnlyList<ChatConnection>> ListRoomAsync(string room, CancellationToken cancellationToken)
     {
@@ -235,5 +247,8 @@ internal sealed class DynamoDbConnectionTable(IAmazonDynamoDB client, string tab
         item[C.PartitionKey].S,
         item[C.ByRoomPartitionKey].S,
         new ChatUser(item[C.UserId].S, item[C.UserName].S),
-        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[C.ConnectedAt].N, CultureInfo.InvariantCulture)));
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[C.ConnectedAt].N, CultureInfo.InvariantCulture)))
+    {
+        Admin = item.TryGetValue(C.Admin, out var admin) && admin.BOOL == true,
+    };
 }

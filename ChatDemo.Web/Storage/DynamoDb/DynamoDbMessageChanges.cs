@@ -181,24 +181,8 @@ internal sealed class DynamoDbMessageChanges(IAmazonDynamoDB client, string tabl
             [DynamoDbTables.TimeToLiveAttribute] = Number(time.GetUtcNow().Add(VoidRecordLifetime).ToUnixTimeSeconds()),
         }, cancellationToken);
 
-    private async Task<bool> PutIfAbsentAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = table,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#room)",
-                ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
+    private Task<bool> PutIfAbsentAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken) =>
+        client.PutIfAbsentAsync(table, item, M.PartitionKey, cancellationToken);
 
     /// <summary>Writes the whole next state if the message is still at <paramref name="readVersion"/>.</summary>
     private async Task<bool> WriteStateAsync(ChatMessage next, long readVersion, long expiresAtSeconds, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
         var claim = await ReadClaimAsync(message.Room, claimKey, cancellationToken);
         if (claim is null)
         {
-            var seq = await NextSeqAsync(message.Room, cancellationToken);
+            var seq = await NextSeqAsync(message, cancellationToken);
             claim = await ClaimAsync(claimKey, message, seq, cancellationToken);
         }
         var written = await WriteMessageAsync(claim, cancellationToken);
@@ -42,16 +42,26 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
         return response.Item is { Count: > 0 } item ? ReadClaim(room, item) : null;
     }
 
-    /// <summary>Atomic increment of the room's counter item (seq 0), created on first use.</summary>
-    private async Task<long> NextSeqAsync(string room, CancellationToken cancellationToken)
+    /// <summary>
+    /// Atomic increment of the room's counter item (seq 0), created on first use. The same write
+    /// records the room's latest activity in the activity index (the room list's "last message"),
+    /// so a room is listed from its first seq on, with no request of its own and nothing a crash
+    /// could leave half done. Two sends racing may set it in either order: it is right within them.
+    /// </summary>
+    private async Task<long> NextSeqAsync(NewMessage message, CancellationToken cancellationToken)
     {
         var response = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = table,
-            Key = Key(room, DynamoDbItemKeys.CounterSeq),
-            UpdateExpression = "ADD #last :one",
-            ExpressionAttributeNames = new() { ["#last"] = M.LastSeq },
-            ExpressionAttributeValues = new() { [":one"] = Number(1) },
+            Key = Key(message.Room, DynamoDbItemKeys.CounterSeq),
+            UpdateExpression = "ADD #last :one SET #shard = :shard, #at = :at",
+            ExpressionAttributeNames = new() { ["#last"] = M.LastSeq, ["#shard"] = M.ActivityShard, ["#at"] = M.LastMessageAt },
+            ExpressionAttributeValues = new()
+            {
+                [":one"] = Number(1),
+                [":shard"] = new() { S = DynamoDbItemKeys.ActivityShard(message.Room) },
+                [":at"] = Number(message.SentAt.ToUnixTimeMilliseconds()),
+            },
             ReturnValues = ReturnValue.UPDATED_NEW,
         }, cancellationToken);
         return Long(response.Attributes[M.LastSeq]);
@@ -74,22 +84,9 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
         item[M.PartitionKey] = new AttributeValue { S = claimKey };
         item[M.SortKey] = Number(DynamoDbItemKeys.CounterSeq);
         item[M.ClaimedSeq] = Number(seq);
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = table,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#room)",
-                ExpressionAttributeNames = new() { ["#room"] = M.PartitionKey },
-            }, cancellationToken);
-            return claim;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return await ReadClaimAsync(message.Room, claimKey, cancellationToken)
-                ?? throw new InvalidOperationException("A claim that blocked a write cannot be read back.");
-        }
+        if (await client.PutIfAbsentAsync(table, item, M.PartitionKey, cancellationToken)) return claim;
+        return await ReadClaimAsync(message.Room, claimKey, cancellationToken)
+            ?? throw new InvalidOperationException("A claim that blocked a write cannot be read back.");
     }
 
     /// <summary>
@@ -97,25 +94,8 @@ internal sealed class DynamoDbMessageLog(IAmazonDynamoDB client, string table)
     /// holders of this claim ever write that slot (the counter handed its seq out once), so a
     /// taken slot holds this very message.
     /// </summary>
-    private async Task<bool> WriteMessageAsync(Claim claim, CancellationToken cancellationToken)
-    {
-        var item = Item(claim.Message, claim.ExpiresAtSeconds);
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = table,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#seq)",
-                ExpressionAttributeNames = new() { ["#seq"] = M.SortKey },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
+    private Task<bool> WriteMessageAsync(Claim claim, CancellationToken cancellationToken) =>
+        client.PutIfAbsentAsync(table, Item(claim.Message, claim.ExpiresAtSeconds), M.SortKey, cancellationToken);
 
     public async Task<MessagePage> GetPageAsync(string room, HistoryQuery query, CancellationToken cancellationToken)
     {

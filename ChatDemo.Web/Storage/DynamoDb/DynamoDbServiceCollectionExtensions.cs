@@ -1,17 +1,19 @@
 using Amazon.DynamoDBv2;
 using ChatDemo.Web.Chat;
 using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace ChatDemo.Web.Storage.DynamoDb;
 
 public static class DynamoDbServiceCollectionExtensions
 {
-    /// <summary><c>Chat__Store=DynamoDb</c>: two tables; no retention sweeper, DynamoDB's TTL expires messages.</summary>
+    /// <summary><c>Chat__Store=DynamoDb</c>: three tables; no retention sweeper, DynamoDB's TTL expires messages.</summary>
     public static IServiceCollection AddDynamoDbStore(this IServiceCollection services)
     {
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(Options(sp).DynamoDb));
-        services.AddSingleton(sp => new DynamoDbTableNames(Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable));
+        services.AddSingleton(sp => new DynamoDbTableNames(
+            Options(sp).DynamoDb.MessagesTable, Options(sp).DynamoDb.ConnectionsTable, Options(sp).DynamoDb.RoomsTable));
         services.AddSingleton(sp => new DynamoDbChatStore(
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<DynamoDbTableNames>(),
@@ -20,6 +22,10 @@ public static class DynamoDbServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddChatStore(sp => sp.GetRequiredService<DynamoDbChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<DynamoDbChatStore>());
+        services.AddRoomStore(sp => new DynamoDbRoomStore(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<DynamoDbTableNames>(),
+            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
         services.AddHostedService<DynamoDbTablesInitializer>();
         return services;
     }

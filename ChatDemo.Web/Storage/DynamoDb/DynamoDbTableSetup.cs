@@ -1,54 +1,45 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using C = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Connections;
+using M = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Messages;
+using R = ChatDemo.Web.Storage.DynamoDb.DynamoDbTables.Rooms;
 
 namespace ChatDemo.Web.Storage.DynamoDb;
 
 /// <summary>The tables' definitions (from <see cref="DynamoDbTables"/>) and their creation on local engines.</summary>
 public static class DynamoDbTableSetup
 {
-    public static CreateTableRequest MessagesTable(string name) => new()
+    public static CreateTableRequest MessagesTable(string name) => Table(name,
+        [(M.PartitionKey, ScalarAttributeType.S), (M.SortKey, ScalarAttributeType.N)],
+        M.ByActivityIndex, [(M.ActivityShard, ScalarAttributeType.S), (M.LastMessageAt, ScalarAttributeType.N)],
+        new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [M.LastSeq] });
+
+    public static CreateTableRequest ConnectionsTable(string name) => Table(name,
+        [(C.PartitionKey, ScalarAttributeType.S)],
+        C.ByRoomIndex, [(C.ByRoomPartitionKey, ScalarAttributeType.S), (C.ByRoomSortKey, ScalarAttributeType.S)],
+        new Projection { ProjectionType = ProjectionType.ALL });
+
+    public static CreateTableRequest RoomsTable(string name) => Table(name,
+        [(R.PartitionKey, ScalarAttributeType.S), (R.SortKey, ScalarAttributeType.S)],
+        R.ByMemberIndex, [(R.ByMemberPartitionKey, ScalarAttributeType.S), (R.ByMemberSortKey, ScalarAttributeType.S)],
+        new Projection { ProjectionType = ProjectionType.ALL });
+
+    /// <summary>An on-demand table with one global secondary index; keys are (partition, sort?) pairs of name and type.</summary>
+    private static CreateTableRequest Table(string name, (string Name, ScalarAttributeType Type)[] key,
+        string indexName, (string Name, ScalarAttributeType Type)[] indexKey, Projection projection) => new()
     {
         TableName = name,
         BillingMode = BillingMode.PAY_PER_REQUEST,
-        AttributeDefinitions =
-        [
-            new AttributeDefinition(DynamoDbTables.Messages.PartitionKey, ScalarAttributeType.S),
-            new AttributeDefinition(DynamoDbTables.Messages.SortKey, ScalarAttributeType.N),
-        ],
-        KeySchema =
-        [
-            new KeySchemaElement(DynamoDbTables.Messages.PartitionKey, KeyType.HASH),
-            new KeySchemaElement(DynamoDbTables.Messages.SortKey, KeyType.RANGE),
-        ],
+        AttributeDefinitions = key.Concat(indexKey).DistinctBy(k => k.Name).Select(k => new AttributeDefinition(k.Name, k.Type)).ToList(),
+        KeySchema = KeySchema(key),
+        GlobalSecondaryIndexes = [new GlobalSecondaryIndex { IndexName = indexName, KeySchema = KeySchema(indexKey), Projection = projection }],
     };
 
-    public static CreateTableRequest ConnectionsTable(string name) => new()
-    {
-        TableName = name,
-        BillingMode = BillingMode.PAY_PER_REQUEST,
-        AttributeDefinitions =
-        [
-            new AttributeDefinition(DynamoDbTables.Connections.PartitionKey, ScalarAttributeType.S),
-            new AttributeDefinition(DynamoDbTables.Connections.ByRoomPartitionKey, ScalarAttributeType.S),
-        ],
-        KeySchema = [new KeySchemaElement(DynamoDbTables.Connections.PartitionKey, KeyType.HASH)],
-        GlobalSecondaryIndexes =
-        [
-            new GlobalSecondaryIndex
-            {
-                IndexName = DynamoDbTables.Connections.ByRoomIndex,
-                KeySchema =
-                [
-                    new KeySchemaElement(DynamoDbTables.Connections.ByRoomPartitionKey, KeyType.HASH),
-                    new KeySchemaElement(DynamoDbTables.Connections.ByRoomSortKey, KeyType.RANGE),
-                ],
-                Projection = new Projection { ProjectionType = ProjectionType.ALL },
-            },
-        ],
-    };
+    private static List<KeySchemaElement> KeySchema((string Name, ScalarAttributeType Type)[] key) =>
+        key.Select((k, i) => new KeySchemaElement(k.Name, i == 0 ? KeyType.HASH : KeyType.RANGE)).ToList();
 
     /// <summary>
-    /// Creates whichever of the two tables is missing and waits until both are active; enabling
+    /// Creates whichever of the tables is missing and waits until all are active; enabling
     /// TTL is attempted and, where the engine lacks it, logged and skipped. Safe to run from
     /// several processes at once.
     /// </summary>
@@ -56,6 +47,7 @@ public static class DynamoDbTableSetup
     {
         await CreateIfMissingAsync(client, MessagesTable(names.Messages), logger, cancellationToken);
         await CreateIfMissingAsync(client, ConnectionsTable(names.Connections), logger, cancellationToken);
+        await CreateIfMissingAsync(client, RoomsTable(names.Rooms), logger, cancellationToken);
     }
 
     private static async Task CreateIfMissingAsync(IAmazonDynamoDB client, CreateTableRequest definition, ILogger logger, CancellationToken cancellationToken)
@@ -110,5 +102,5 @@ public static class DynamoDbTableSetup
     }
 }
 
-/// <summary>The two tables the store uses (<c>Chat__DynamoDb__MessagesTable</c>, <c>…__ConnectionsTable</c>).</summary>
-public sealed record DynamoDbTableNames(string Messages, string Connections);
+/// <summary>The tables the store uses (<c>Chat__DynamoDb__MessagesTable</c>, <c>…__ConnectionsTable</c>, <c>…__RoomsTable</c>).</summary>
+public sealed record DynamoDbTableNames(string Messages, string Connections, string Rooms);

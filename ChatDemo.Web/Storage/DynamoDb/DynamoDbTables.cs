@@ -10,12 +10,29 @@ public static class DynamoDbTables
     /// Messages by room and seq. Partition key <c>room</c> (S), sort key <c>seq</c> (N).
     /// Besides messages (seq ≥ 1) the table holds each room's counter (same partition, seq 0)
     /// and idempotency claims (partitions starting with <c>#</c>, never a room name); see
-    /// docs/dynamodb.md.
+    /// docs/dynamodb.md. Global secondary index <see cref="ByActivityIndex"/>, partition key
+    /// <c>activityShard</c> (S), sort key <c>lastMessageAt</c> (N), projecting <c>lastSeq</c>: only
+    /// counter items carry them (set with each seq handed out), so the index lists every room that
+    /// has messages, with its latest activity, spread over <see cref="ActivityShards"/> partitions.
     /// </summary>
     public static class Messages
     {
         public const string PartitionKey = "room";
         public const string SortKey = "seq";
+
+        public const string ByActivityIndex = "ByActivity";
+
+        /// <summary>On a room's counter item: which of the index's partitions lists the room ("0" to "7").</summary>
+        public const string ActivityShard = "activityShard";
+
+        /// <summary>On a room's counter item: when the last seq was handed out (epoch ms), the sending time of its message.</summary>
+        public const string LastMessageAt = "lastMessageAt";
+
+        /// <summary>
+        /// Partitions of the activity index. Every send updates the index, so one partition would cap
+        /// the whole deployment at one partition's write rate (about 1,000 a second); eight spread it.
+        /// </summary>
+        public const int ActivityShards = 8;
 
         public const string Id = "id";
         public const string ClientMessageId = "clientMessageId";
@@ -83,10 +100,79 @@ public static class DynamoDbTables
         /// <summary>Epoch milliseconds.</summary>
         public const string ConnectedAt = "connectedAt";
 
+        /// <summary>On a connection of an administrator's session: true (absent otherwise).</summary>
+        public const string Admin = "admin";
+
         /// <summary>On a presence item (one per room and user): the user's connection ids (SS).</summary>
         public const string PresentConnectionIds = "connectionIds";
     }
 
-    /// <summary>The TTL attribute of both tables: expiry in epoch seconds.</summary>
+    /// <summary>
+    /// Rooms, their members and moderation (protocol v1.2; docs/dynamodb.md, "Rooms"). Partition
+    /// key <c>pk</c> (S), sort key <c>sk</c> (S): string sort keys, so that a room's users and its
+    /// moderation records are listed by prefix. Global secondary index <see cref="ByMemberIndex"/>
+    /// with partition key <c>memberId</c> (S) and sort key <c>pk</c> (S): only a user item whose
+    /// user holds a role carries <c>memberId</c>, so the index lists exactly the rooms a user is a
+    /// member of.
+    /// </summary>
+    public static class Rooms
+    {
+        public const string PartitionKey = "pk";
+        public const string SortKey = "sk";
+        public const string ByMemberIndex = "ByMember";
+        public const string ByMemberPartitionKey = "memberId";
+        public const string ByMemberSortKey = "pk";
+
+        // A room's record.
+        public const string Visibility = "visibility";
+        public const string Title = "title";
+        public const string OwnerId = "ownerId";
+        public const string OwnerName = "ownerName";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string CreatedAt = "createdAt";
+
+        // A user's standing in a room (and, for UserId and UserName, a moderation record's target).
+        public const string UserId = "userId";
+        public const string Name = "name";
+
+        /// <summary>owner, moderator or member; absent when the user holds no role.</summary>
+        public const string Role = "role";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string JoinedAt = "joinedAt";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string MutedUntil = "mutedUntil";
+
+        /// <summary>Epoch milliseconds; present while the user is banned (even when the ban has run out).</summary>
+        public const string BannedAt = "bannedAt";
+
+        /// <summary>Epoch milliseconds; absent on a ban for good.</summary>
+        public const string BannedUntil = "bannedUntil";
+
+        // An invitation's use count.
+        public const string Uses = "uses";
+        public const string Room = "room";
+
+        // A moderation record.
+        public const string Id = "id";
+        public const string Action = "action";
+        public const string ById = "byId";
+        public const string ByName = "byName";
+        public const string UserName = "userName";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string At = "at";
+
+        /// <summary>Epoch milliseconds.</summary>
+        public const string Until = "until";
+        public const string Reason = "reason";
+
+        // A read position.
+        public const string Seq = "seq";
+    }
+
+    /// <summary>The TTL attribute of every table: expiry in epoch seconds.</summary>
     public const string TimeToLiveAttribute = "expiresAt";
 }

@@ -389,6 +389,19 @@ public sealed class SqliteChatStore : IChatStore, IMessageChangeStore, IMessageR
         return result;
     }
 
+    public async Task<IReadOnlyList<ChatConnection>> GetUserConnectionsAsync(string room, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ConnectionColumns} FROM connections WHERE room = $room AND user_id = $user ORDER BY connected_at, connection_id";
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$user", userId);
+        var result = new List<ChatConnection>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add(ReadConnection(reader));
+        return result;
+    }
+
     public Task<int> DeleteExpiredMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(now, static (db, at) =>
         {
