@@ -468,6 +468,9 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     {
         lock (_gate)
         {
+            // A second answer to a request already answered this way (a resend crossed the first
+            // answer) is as final as the first, like a second updateAck.
+            if (_changeAnswers.TryGetValue(clientMessageId, out var answered)) return answered.Outcome == code;
             if (!_pending.TryGetValue(clientMessageId, out var request) || request is not { Action: "react", ChangeSeq: { } seq }) return false;
             _pending.Remove(clientMessageId);
             _changeAnswers[clientMessageId] = new ChangeAnswer(request.Action, seq, code, null);
