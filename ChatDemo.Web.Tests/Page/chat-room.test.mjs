@@ -200,3 +200,20 @@ test("setRole lets an owner or moderator delete others' messages, and taking the
   assert.equal(socket.sent.at(-1).action, 'deleteMessage');
   assert.equal(socket.sent.at(-1).seq, 1);
 });
+
+test('typing while the connection is not ready yet is said once it is ready, once; a blank composer says nothing', async () => {
+  const r = roomWith({ history: [stored(1)] });
+  r.room.enter();
+  await settle();
+  r.room.typed('h');
+  r.room.typed('he');
+  r.room.typed('   ');
+  const socket = r.sockets.last;
+  assert.deepEqual(socket.sent ?? [], [], 'nothing goes out before the socket is open');
+
+  socket.open();
+  await settle();
+  assert.deepEqual(socket.sent.filter(f => f.action === 'typing'), [{ action: 'typing' }]);
+  r.room.typed('hel');
+  assert.equal(socket.sent.filter(f => f.action === 'typing').length, 1, 'at most one typing frame every 2 s');
+});

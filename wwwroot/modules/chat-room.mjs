@@ -32,6 +32,7 @@ export class ChatRoom {
   #typers = new Map();      // userId -> { name, timer }
   #gapTimer = null;
   #lastTypingSent = 0;
+  #typingWhileNotReady = 0;
   #left = false;
   #observer;
 
@@ -66,6 +67,7 @@ export class ChatRoom {
     });
     this.#connection.addEventListener('state', event => views.header.showConnection(event.detail));
     this.#connection.addEventListener('frame', event => this.#onFrame(event.detail));
+    this.#connection.addEventListener('ready', () => this.#typingOnReady());
     this.#lifecycle = new MessageLifecycle({
       room: this.#state, api, connection: this.#connection, store, views,
       // The server knows the current session's user only: messages of an earlier guest session in
@@ -140,10 +142,24 @@ export class ChatRoom {
   /** The composer's text changed: tell the room, at most every TYPING_SEND_EVERY_MS. */
   typed(raw) {
     const now = Date.now();
-    if (raw.trim() && this.#connection.ready && now - this.#lastTypingSent >= TYPING_SEND_EVERY_MS) {
-      this.#lastTypingSent = now;
-      this.#connection.send({ action: 'typing' });
-    }
+    if (!raw.trim()) return;
+    // Typed while connecting or catching up: said as soon as the connection is ready, so that the
+    // first keystrokes after joining are not lost.
+    if (!this.#connection.ready) this.#typingWhileNotReady = now;
+    else if (now - this.#lastTypingSent >= TYPING_SEND_EVERY_MS) this.#sendTyping(now);
+  }
+
+  #sendTyping(now) {
+    this.#lastTypingSent = now;
+    this.#typingWhileNotReady = 0;
+    this.#connection.send({ action: 'typing' });
+  }
+
+  /** On 'ready': typing from the last few seconds that could not be said yet. */
+  #typingOnReady() {
+    const now = Date.now();
+    if (this.#typingWhileNotReady && now - this.#typingWhileNotReady < TYPING_SEND_EVERY_MS) this.#sendTyping(now);
+    this.#typingWhileNotReady = 0;
   }
 
   /** Sends what the composer holds; false (and nothing sent) if it is empty or too long. */
