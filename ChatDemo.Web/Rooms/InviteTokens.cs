@@ -1,8 +1,7 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatDemo.Web.Sessions;
 
 namespace ChatDemo.Web.Rooms;
 
@@ -37,29 +36,13 @@ public sealed class InviteTokens
         var payload = JsonSerializer.SerializeToUtf8Bytes(
             new InvitePayload(invite.Id, invite.Room, invite.ExpiresAt.ToUnixTimeMilliseconds(), invite.MaxUses),
             InviteJsonContext.Default.InvitePayload);
-        var signed = Prefix + Base64Url.EncodeToString(payload);
-        return signed + "." + Base64Url.EncodeToString(Sign(signed));
+        return SignedToken.Create(Prefix, payload, _key);
     }
 
     /// <summary>The invite a token stands for, or null when it is missing, malformed, forged or altered (expiry is the caller's to judge).</summary>
     public Invite? Read(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal)) return null;
-        var dot = token.LastIndexOf('.');
-        if (dot <= Prefix.Length) return null;
-        var signed = token[..dot];
-        byte[] signature;
-        byte[] payloadBytes;
-        try
-        {
-            signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
-            payloadBytes = Base64Url.DecodeFromChars(signed.AsSpan(Prefix.Length));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(signed))) return null;
+        if (SignedToken.Open(token, Prefix, MaxTokenLength, _key) is not { } payloadBytes) return null;
         InvitePayload? payload;
         try
         {
@@ -75,8 +58,6 @@ public sealed class InviteTokens
 
     /// <summary>A new invitation's id: random, URL-safe.</summary>
     public static string NewId() => "i_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
-    private byte[] Sign(string signed) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(signed));
 }
 
 /// <summary>The signed part of an invitation; short names keep links short.</summary>

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatDemo.Web.Chat;
@@ -39,31 +36,13 @@ public sealed class SessionTokens(SigningKey key, TimeProvider time, bool accept
         var payload = JsonSerializer.SerializeToUtf8Bytes(
             new TokenPayload(user.Id, user.Name, expiresAt.ToUnixTimeMilliseconds(), kind == SessionKind.Member ? MemberKind : null, admin),
             SessionJsonContext.Default.TokenPayload);
-        var signed = Prefix + Base64Url.EncodeToString(payload);
-        return signed + "." + Base64Url.EncodeToString(Sign(signed));
+        return SignedToken.Create(Prefix, payload, key.Bytes);
     }
 
     /// <summary>The session a token stands for, or null when it is missing, malformed, forged, altered, expired, or a guest's while guests are disabled.</summary>
     public ChatSession? Verify(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
-            return null;
-        var dot = token.LastIndexOf('.');
-        if (dot <= Prefix.Length) return null;
-
-        var signed = token[..dot];
-        byte[] signature;
-        byte[] payloadBytes;
-        try
-        {
-            signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
-            payloadBytes = Base64Url.DecodeFromChars(signed.AsSpan(Prefix.Length));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(signed))) return null;
+        if (SignedToken.Open(token, Prefix, MaxTokenLength, key.Bytes) is not { } payloadBytes) return null;
 
         TokenPayload? payload;
         try
@@ -84,8 +63,6 @@ public sealed class SessionTokens(SigningKey key, TimeProvider time, bool accept
         return new ChatSession(new ChatUser(payload.U, payload.N), expiresAt,
             payload.K == MemberKind ? SessionKind.Member : SessionKind.Guest, payload.A);
     }
-
-    private byte[] Sign(string signed) => HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(signed));
 }
 
 /// <summary>
