@@ -6,10 +6,14 @@ namespace ChatDemo.Web.Tests.Unit;
 
 public sealed class SendRateLimitTests
 {
+    /// <summary>One connection's limit, the only one spending from its user's bucket in its room.</summary>
+    private static SendRateLimit NewLimit(ConnectionLimitOptions limits, TimeProvider time) =>
+        new SendBudgets(limits, time).ForConnection("lobby", "u_1");
+
     [Fact]
     public void AFreshConnectionMaySendTwentyAtOnceThenIsLimited()
     {
-        using var limit = new SendRateLimit(new ConnectionLimitOptions(), new FakeTimeProvider());
+        using var limit = NewLimit(new ConnectionLimitOptions(), new FakeTimeProvider());
         for (var i = 0; i < 20; i++) Assert.True(limit.TryAcquire(), $"send {i + 1} of the burst");
         Assert.False(limit.TryAcquire());
     }
@@ -18,7 +22,7 @@ public sealed class SendRateLimitTests
     public async Task TheBucketRefillsAtTenASecond()
     {
         // The token bucket keeps its own monotonic clock, so this waits for real time, generously.
-        using var limit = new SendRateLimit(new ConnectionLimitOptions(), TimeProvider.System);
+        using var limit = NewLimit(new ConnectionLimitOptions(), TimeProvider.System);
         while (limit.TryAcquire()) { }
         var emptiedAt = DateTime.UtcNow;
         var refilled = 0;
@@ -35,7 +39,7 @@ public sealed class SendRateLimitTests
     public void FiftyStrikesWithinTenSecondsMeanFlooding()
     {
         var time = new FakeTimeProvider();
-        using var limit = new SendRateLimit(new ConnectionLimitOptions(), time);
+        using var limit = NewLimit(new ConnectionLimitOptions(), time);
         for (var i = 0; i < 49; i++)
         {
             Assert.False(limit.RecordStrike(), $"strike {i + 1}");
@@ -48,7 +52,7 @@ public sealed class SendRateLimitTests
     public void StrikesSpreadOverMoreThanTenSecondsAreNotFlooding()
     {
         var time = new FakeTimeProvider();
-        using var limit = new SendRateLimit(new ConnectionLimitOptions(), time);
+        using var limit = NewLimit(new ConnectionLimitOptions(), time);
         for (var i = 0; i < 200; i++)
         {
             Assert.False(limit.RecordStrike(), $"strike {i + 1}");
@@ -60,7 +64,7 @@ public sealed class SendRateLimitTests
     public void ConfiguredLimitsAreHonoured()
     {
         var time = new FakeTimeProvider();
-        using var limit = new SendRateLimit(new ConnectionLimitOptions { SendBurst = 3, FloodStrikes = 2, FloodWindowSeconds = 1 }, time);
+        using var limit = NewLimit(new ConnectionLimitOptions { SendBurst = 3, FloodStrikes = 2, FloodWindowSeconds = 1 }, time);
         Assert.True(limit.TryAcquire() && limit.TryAcquire() && limit.TryAcquire());
         Assert.False(limit.TryAcquire());
         Assert.False(limit.RecordStrike());

@@ -11,8 +11,7 @@ namespace ChatDemo.Web.Chat;
 /// </summary>
 public sealed class SendRateLimit : IDisposable
 {
-    private readonly ConnectionLimitOptions _limits;
-    private readonly SendBudgets? _budgets;
+    private readonly SendBudgets _budgets;
     private readonly (string Room, string UserId) _key;
     private readonly TimeProvider _time;
     private readonly int _floodStrikes;
@@ -23,15 +22,9 @@ public sealed class SendRateLimit : IDisposable
     private int _count;
     private bool _disposed;
 
-    /// <summary>A limit with a bucket of its own (one connection's, as in protocol v1).</summary>
-    public SendRateLimit(ConnectionLimitOptions limits, TimeProvider time)
-        : this(limits, time, budgets: null, room: "", userId: "")
+    /// <summary>Made by <see cref="SendBudgets.ForConnection"/>.</summary>
+    internal SendRateLimit(ConnectionLimitOptions limits, TimeProvider time, SendBudgets budgets, string room, string userId)
     {
-    }
-
-    internal SendRateLimit(ConnectionLimitOptions limits, TimeProvider time, SendBudgets? budgets, string room, string userId)
-    {
-        _limits = limits;
         _budgets = budgets;
         _key = (room, userId);
         _time = time;
@@ -44,7 +37,7 @@ public sealed class SendRateLimit : IDisposable
     {
         // The bucket is taken on the first send, not with the connection: most connections of a
         // room only receive, and an idle connection should cost no bucket (docs/benchmarks.md).
-        var budget = _budget ??= _budgets?.Hold(_key.Room, _key.UserId) ?? new SendBudget(_limits, _time);
+        var budget = _budget ??= _budgets.Hold(_key.Room, _key.UserId);
         return budget.TryTake();
     }
 
@@ -66,7 +59,7 @@ public sealed class SendRateLimit : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (_budget is not null) _budgets?.Release(_budget);
+        if (_budget is not null) _budgets.Release(_budget);
     }
 }
 

@@ -103,7 +103,7 @@ public sealed class SessionOptions
     public int LifetimeHours { get; set; } = 24;
 }
 
-/// <summary>Per-connection limits of Kestrel mode (docs/protocol.md section 5, "Limits"); on AWS, API Gateway's own apply.</summary>
+/// <summary>The limits of Kestrel mode (docs/protocol.md section 5, "Limits"; the send budget per user and room since 11.7); on AWS, API Gateway's own apply.</summary>
 public sealed class ConnectionLimitOptions
 {
     /// <summary>Most frames waiting to be written to one connection before it is dropped.</summary>

@@ -31,7 +31,7 @@ public sealed class ChatMetrics
         FramesRefused = Meter.CreateCounter<long>("chatdemo.frames.refused", "{frame}",
             "Client frames answered with an error frame, by error code (reason).");
         RateLimited = Meter.CreateCounter<long>("chatdemo.rate_limited", "{frame}",
-            "sendMessage frames refused by the per-connection rate limit.");
+            "Frames that write (sends, edits, deletes, reactions) refused by the rate limit, kept per user and room (Kestrel).");
         SlowConsumersDropped = Meter.CreateCounter<long>("chatdemo.slow_consumers.dropped", "{connection}",
             "Connections closed (1008) because their unsent frames passed the queue limit.");
         StoreDuration = Meter.CreateHistogram<double>("chatdemo.store.duration", "ms",
