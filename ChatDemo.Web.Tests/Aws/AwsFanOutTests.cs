@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ChatDemo.Web.Tests.TestInfrastructure;
 
@@ -151,12 +152,38 @@ public sealed class AwsFanOutTests
     {
         await using var apiGateway = new ApiGatewayManagementFake();
         await using var eventBridge = new EventBridgeFake();
-        var settings = AwsModeApp.Settings(apiGateway, eventBridge);
-        settings["AWS_REGION"] = "";
+        using var folder = new TempFolder();
+        // Its own process: inside the tests' WebApplicationFactory, a host that fails this early can
+        // be disposed by the app's Main before the factory looks at it, and the factory then reports
+        // an ObjectDisposedException instead of the failure.
+        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "ChatDemo.Web.dll"))
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in AwsModeApp.Settings(apiGateway, eventBridge)) start.Environment[key.Replace(":", "__")] = value;
+        start.Environment["AWS_REGION"] = "";
+        start.Environment["AWS_DEFAULT_REGION"] = "";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Chat__Sqlite__Path"] = folder.File("chat.db");
+        start.Environment["Chat__Sessions__SigningKey"] = ChatApp.TestSigningKey;
 
-        var error = await Record.ExceptionAsync(() => ChatApp.StartAsync(settings));
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
 
-        Assert.NotNull(error);
-        Assert.Contains("AWS_REGION", error.ToString());
+        Assert.NotEqual(0, process.ExitCode);
+        var printed = await output + await errors;
+        Assert.Contains("AWS_REGION must name the AWS region", printed);
     }
 }
