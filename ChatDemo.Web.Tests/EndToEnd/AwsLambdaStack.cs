@@ -48,13 +48,16 @@ public sealed class AwsLambdaStack : IAsyncDisposable
     public IChatStore Store => App.Services.GetRequiredService<IChatStore>();
 
     /// <param name="configureServices">Test services registered last (e.g. an in-memory span exporter).</param>
-    public static async Task<AwsLambdaStack> StartAsync(Action<IServiceCollection>? configureServices = null)
+    /// <param name="moreSettings">Configuration over the stack's (e.g. <see cref="ChatApp.LiftedRateLimits"/>).</param>
+    public static async Task<AwsLambdaStack> StartAsync(Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? moreSettings = null)
     {
         var apiGateway = new ApiGatewayManagementFake();
         var eventBridge = new EventBridgeFake();
         var tables = Dynalite.UniqueTableNames();
         var settings = AwsModeApp.Settings(apiGateway, eventBridge);
         foreach (var (key, value) in await Dynalite.StoreSettingsAsync(tables)) settings[key] = value;
+        foreach (var (key, value) in moreSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         void ConfigureServices(IServiceCollection services)
         {
             services.AddSingleton(AwsTestCredentials.Identity);
@@ -151,9 +154,15 @@ public sealed class AwsLambdaStack : IAsyncDisposable
         return result.Json;
     }
 
-    /// <summary>Room events put on the bus, with the given kind.</summary>
-    public IReadOnlyList<PutEvent> Published(string kind) =>
-        EventBridge.Events.Where(e => e.Detail.GetProperty("kind").GetString() == kind).ToList();
+    /// <summary>Room events put on the bus, with the given kind (in the given room only, when named).</summary>
+    public IReadOnlyList<PutEvent> Published(string kind, string? room = null) =>
+        EventBridge.Events.Where(e => e.Detail.GetProperty("kind").GetString() == kind
+                                      && (room is null || e.Detail.GetProperty("room").GetString() == room)).ToList();
+
+    /// <summary>The management API calls made for the connection, by method (<c>POST</c> a frame, <c>DELETE</c> the connection), in order.</summary>
+    public IReadOnlyList<string> ManagementCalls(string connectionId) =>
+        ApiGateway.Calls.Where(c => ApiGatewayManagementFake.ConnectionIdOf(c.Request.RawTarget) == connectionId)
+            .Select(c => c.Request.Method).ToList();
 
     /// <summary>Frames of the given type that PostToConnection accepted for the connection.</summary>
     public IReadOnlyList<JsonElement> Received(string connectionId, string type) =>

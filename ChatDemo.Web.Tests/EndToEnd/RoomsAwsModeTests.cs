@@ -25,22 +25,23 @@ public sealed class RoomsAwsModeTests
     public async Task ConnectingToAPrivateRoomIs403ForANonMemberAndOpenToAMemberByInvite()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        Assert.Equal(201, (await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "team-a", visibility = "private" })).StatusCode);
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        Assert.Equal(201, (await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "team-a", visibility = "private" })).StatusCode);
 
-        var refused = await ConnectAsync(stack, BobConnection, "team-a", bob);
+        var refused = await rooms.ConnectAsync(bob, "team-a", BobConnection);
         Assert.Equal(403, refused.StatusCode);
         Assert.Equal("Not a member", refused.BodyJson.GetProperty("title").GetString());
         Assert.Null(await stack.Store.GetConnectionAsync(BobConnection, default));
         Assert.Empty(stack.Published("presence"));
 
-        Assert.Equal(200, (await ConnectAsync(stack, AliceConnection, "team-a", alice)).StatusCode);
-        var invite = await RestAsync(stack, "POST", "/api/rooms/team-a/invites", alice, new { maxUses = 1 });
+        Assert.Equal(200, (await rooms.ConnectAsync(alice, "team-a", AliceConnection)).StatusCode);
+        var invite = await rooms.RestAsync("POST", "/api/rooms/team-a/invites", alice, new { maxUses = 1 });
         Assert.Equal(201, invite.StatusCode);
-        var joined = await RestAsync(stack, "POST", "/api/rooms/team-a/join", bob, new { invite = invite.BodyJson.GetProperty("invite").GetString() });
+        var joined = await rooms.RestAsync("POST", "/api/rooms/team-a/join", bob, new { invite = invite.BodyJson.GetProperty("invite").GetString() });
         Assert.Equal(200, joined.StatusCode);
-        Assert.Equal(200, (await ConnectAsync(stack, BobConnection, "team-a", bob)).StatusCode);
+        Assert.Equal(200, (await rooms.ConnectAsync(bob, "team-a", BobConnection)).StatusCode);
 
         // The room hears of the join through the bus and the workflow, as of every room event.
         var member = Assert.Single(stack.Published("member"));
@@ -54,22 +55,23 @@ public sealed class RoomsAwsModeTests
     public async Task ABanClosesEveryConnectionOfTheUserWithTheMemberFrameFirstWithinASecondAndRefusesTheirConnect()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        Assert.Equal(201, (await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "town" })).StatusCode);
-        await ConnectAsync(stack, AliceConnection, "town", alice);
-        await ConnectAsync(stack, BobConnection, "town", bob);
-        await ConnectAsync(stack, BobSecondTab, "town", bob);
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        Assert.Equal(201, (await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "town" })).StatusCode);
+        await rooms.ConnectAsync(alice, "town", AliceConnection);
+        await rooms.ConnectAsync(bob, "town", BobConnection);
+        await rooms.ConnectAsync(bob, "town", BobSecondTab);
 
         var started = Stopwatch.GetTimestamp();
-        var banned = await RestAsync(stack, "POST", "/api/rooms/town/moderation", alice, new { action = "ban", userId = bob.UserId, reason = "spam" });
+        var banned = await rooms.RestAsync("POST", "/api/rooms/town/moderation", alice, new { action = "ban", userId = bob.UserId, reason = "spam" });
         var took = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal(200, banned.StatusCode);
         Assert.True(took < TimeSpan.FromSeconds(1), $"the ban took {took.TotalMilliseconds:0} ms to close the connections");
         foreach (var connection in new[] { BobConnection, BobSecondTab })
         {
-            Assert.Equal(["POST", "DELETE"], Calls(stack, connection));
+            Assert.Equal(["POST", "DELETE"], stack.ManagementCalls(connection));
             var notice = Assert.Single(stack.Received(connection, "member"));
             Assert.Equal(("banned", bob.UserId, alice.UserId),
                 (notice.GetProperty("event").GetString(), notice.GetProperty("user").GetProperty("id").GetString(),
@@ -85,55 +87,58 @@ public sealed class RoomsAwsModeTests
         Assert.Equal("banned", Assert.Single(stack.Received(AliceConnection, "member")).GetProperty("event").GetString());
         Assert.Contains(stack.Published("presence"), e => e.Detail.GetProperty("frame").GetProperty("status").GetString() == "offline");
 
-        var again = await ConnectAsync(stack, "L0SNBdDUvHcCE7i=", "town", bob);
+        var again = await rooms.ConnectAsync(bob, "town", "L0SNBdDUvHcCE7i=");
         Assert.Equal(403, again.StatusCode);
         Assert.Equal("Banned", again.BodyJson.GetProperty("title").GetString());
-        Assert.Equal(200, (await ConnectAsync(stack, "L0SM9cOFvHcCI2x=", "town", alice)).StatusCode);
+        Assert.Equal(200, (await rooms.ConnectAsync(alice, "town", "L0SM9cOFvHcCI2x=")).StatusCode);
     }
 
     [Fact]
     public async Task AKickClosesTheConnectionsAndTheUserMayComeBack()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "town" });
-        await ConnectAsync(stack, BobConnection, "town", bob);
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "town" });
+        await rooms.ConnectAsync(bob, "town", BobConnection);
 
-        Assert.Equal(200, (await RestAsync(stack, "POST", "/api/rooms/town/moderation", alice, new { action = "kick", userId = bob.UserId })).StatusCode);
+        Assert.Equal(200, (await rooms.RestAsync("POST", "/api/rooms/town/moderation", alice, new { action = "kick", userId = bob.UserId })).StatusCode);
 
-        Assert.Equal(["POST", "DELETE"], Calls(stack, BobConnection));
+        Assert.Equal(["POST", "DELETE"], stack.ManagementCalls(BobConnection));
         Assert.Equal("kicked", Assert.Single(stack.Received(BobConnection, "member")).GetProperty("event").GetString());
-        Assert.Equal(200, (await ConnectAsync(stack, BobSecondTab, "town", bob)).StatusCode);
+        Assert.Equal(200, (await rooms.ConnectAsync(bob, "town", BobSecondTab)).StatusCode);
     }
 
     [Fact]
     public async Task RemovingAMemberOfAPrivateRoomClosesTheirConnectionsAndRefusesTheirConnect()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "team-a", visibility = "private" });
-        var invite = await RestAsync(stack, "POST", "/api/rooms/team-a/invites", alice, new { });
-        await RestAsync(stack, "POST", "/api/rooms/team-a/join", bob, new { invite = invite.BodyJson.GetProperty("invite").GetString() });
-        Assert.Equal(200, (await ConnectAsync(stack, BobConnection, "team-a", bob)).StatusCode);
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "team-a", visibility = "private" });
+        var invite = await rooms.RestAsync("POST", "/api/rooms/team-a/invites", alice, new { });
+        await rooms.RestAsync("POST", "/api/rooms/team-a/join", bob, new { invite = invite.BodyJson.GetProperty("invite").GetString() });
+        Assert.Equal(200, (await rooms.ConnectAsync(bob, "team-a", BobConnection)).StatusCode);
 
-        Assert.Equal(204, (await RestAsync(stack, "DELETE", $"/api/rooms/team-a/members/{bob.UserId}", alice, null)).StatusCode);
+        Assert.Equal(204, (await rooms.RestAsync("DELETE", $"/api/rooms/team-a/members/{bob.UserId}", alice, null)).StatusCode);
 
-        Assert.Equal(["POST", "DELETE"], Calls(stack, BobConnection));
+        Assert.Equal(["POST", "DELETE"], stack.ManagementCalls(BobConnection));
         Assert.Equal("removed", Assert.Single(stack.Received(BobConnection, "member")).GetProperty("event").GetString());
-        Assert.Equal(403, (await ConnectAsync(stack, BobSecondTab, "team-a", bob)).StatusCode);
+        Assert.Equal(403, (await rooms.ConnectAsync(bob, "team-a", BobSecondTab)).StatusCode);
     }
 
     [Fact]
     public async Task AMutedUsersSendIsRefusedWithMutedAndUntilPostedBackAndTheirTypingIsDropped()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "town" });
-        await ConnectAsync(stack, BobConnection, "town", bob);
-        Assert.Equal(200, (await RestAsync(stack, "POST", "/api/rooms/town/moderation", alice,
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "town" });
+        await rooms.ConnectAsync(bob, "town", BobConnection);
+        Assert.Equal(200, (await rooms.RestAsync("POST", "/api/rooms/town/moderation", alice,
             new { action = "mute", userId = bob.UserId, durationSeconds = 600 })).StatusCode);
 
         await stack.SendAsync(BobConnection, new { action = "sendMessage", clientMessageId = "c-1", text = "let me talk" }, "sendMessage");
@@ -155,10 +160,11 @@ public sealed class RoomsAwsModeTests
     public async Task AConnectionThatSlippedPastABanIsClosedOnItsNextFrameAndItsFrameIsNotHandled()
     {
         await using var stack = await AwsLambdaStack.StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        await RestAsync(stack, "POST", "/api/rooms", alice, new { room = "town" });
-        Assert.Equal(200, (await RestAsync(stack, "POST", "/api/rooms/town/moderation", alice, new { action = "ban", userId = bob.UserId })).StatusCode);
+        var rooms = new LambdaRoomsClient(stack);
+        var alice = await rooms.GuestAsync("Alice");
+        var bob = await rooms.GuestAsync("Bob");
+        await rooms.RestAsync("POST", "/api/rooms", alice, new { room = "town" });
+        Assert.Equal(200, (await rooms.RestAsync("POST", "/api/rooms/town/moderation", alice, new { action = "ban", userId = bob.UserId })).StatusCode);
         // As if Bob's $connect had passed its checks just before the ban was written, and was
         // recorded just after the ban looked for Bob's connections.
         await stack.Store.AddConnectionAsync(new ChatConnection(BobConnection, "town", new ChatUser(bob.UserId, "Bob"), DateTimeOffset.UtcNow), default);
@@ -172,26 +178,4 @@ public sealed class RoomsAwsModeTests
         Assert.Empty(stack.Received(BobConnection, "ack"));
         Assert.Empty(stack.Published("message"));
     }
-
-    private static async Task<ApiGatewayWebSocketTests.TestSessionToken> SessionAsync(AwsLambdaStack stack, string name) =>
-        await ApiGatewayWebSocketTests.CreateSessionAsync(stack.App, name);
-
-    private static async Task<ProxyResult> ConnectAsync(AwsLambdaStack stack, string connectionId, string room, ApiGatewayWebSocketTests.TestSessionToken session) =>
-        (await stack.App.InvokeAsync(Events.WebSocketConnect(connectionId,
-            new Dictionary<string, string> { ["room"] = room, ["token"] = session.Token }))).Proxy;
-
-    /// <summary>A REST call through the HTTP API, with the session token as <c>Authorization: Bearer</c>.</summary>
-    private static async Task<ProxyResult> RestAsync(AwsLambdaStack stack, string method, string path,
-        ApiGatewayWebSocketTests.TestSessionToken session, object? body) =>
-        (await stack.App.InvokeAsync(Events.HttpApiV2(method, path, body: body is null ? null : JsonSerializer.Serialize(body),
-            headers: new Dictionary<string, string>
-            {
-                ["content-type"] = "application/json",
-                ["host"] = "id.execute-api.us-east-1.amazonaws.com",
-                ["authorization"] = "Bearer " + session.Token,
-            }))).Proxy;
-
-    private static List<string> Calls(AwsLambdaStack stack, string connectionId) =>
-        stack.ApiGateway.Calls.Where(c => ApiGatewayManagementFake.ConnectionIdOf(c.Request.RawTarget) == connectionId)
-            .Select(c => c.Request.Method).ToList();
 }

@@ -25,6 +25,19 @@ public sealed class ChatApp : IAsyncDisposable
     /// <summary>A per-address rate limit no test reaches.</summary>
     public const string LiftedRateLimit = "1000000";
 
+    /// <summary>
+    /// Every test client comes from one address, hundreds of them within seconds (chaos, floods,
+    /// the bad-input corpus, a matrix of fresh rooms); the per-address limits of a deployment would
+    /// refuse them. RateLimitTests and the nginx tests set the limits they check.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> LiftedRateLimits { get; } = new Dictionary<string, string?>
+    {
+        ["Chat:RateLimits:SessionsBurst"] = LiftedRateLimit,
+        ["Chat:RateLimits:SessionsPerMinute"] = LiftedRateLimit,
+        ["Chat:RateLimits:ApiBurst"] = LiftedRateLimit,
+        ["Chat:RateLimits:ApiPerMinute"] = LiftedRateLimit,
+    };
+
     /// <summary>The environment variable that moves every app onto DynamoDB (dynalite).</summary>
     public const string StoreVariable = "CHATDEMO_TEST_STORE";
 
@@ -85,14 +98,8 @@ public sealed class ChatApp : IAsyncDisposable
         {
             ["Chat:Sqlite:Path"] = folder.File("chat.db"),
             ["Chat:Sessions:SigningKey"] = TestSigningKey,
-            // Every test client comes from 127.0.0.1, hundreds of them within seconds (chaos, floods,
-            // the bad-input corpus); the per-address limits of a deployment would refuse them.
-            // RateLimitTests and the nginx tests set the limits they check.
-            ["Chat:RateLimits:SessionsBurst"] = LiftedRateLimit,
-            ["Chat:RateLimits:SessionsPerMinute"] = LiftedRateLimit,
-            ["Chat:RateLimits:ApiBurst"] = LiftedRateLimit,
-            ["Chat:RateLimits:ApiPerMinute"] = LiftedRateLimit,
         };
+        foreach (var (key, value) in LiftedRateLimits) all[key] = value;
         if (Environment.GetEnvironmentVariable(StoreVariable) == "DynamoDb")
         {
             // Table names are fixed here, so a restart finds the same data.

@@ -11,15 +11,20 @@ namespace ChatDemo.Web.Tests.TestInfrastructure;
 /// The rooms API of protocol.md section 11 over real HTTP, for tests: every call names the session
 /// it acts for (sent as <c>Authorization: Bearer</c>) or none.
 /// </summary>
-public sealed class RoomsClient(ChatApp app)
+public sealed class RoomsClient(ChatApp app) : IRoomsClient
 {
     public ChatApp App => app;
 
-    /// <summary>A member session (as signing in with the provider would give), minted with the app's own key.</summary>
-    public TestSession Member(string name, bool admin = false, string? userId = null)
+    public TestSession Member(string name, bool admin = false, string? userId = null) => MintMember(app.Services, name, admin, userId);
+
+    /// <summary>
+    /// A member session minted by the app's own <see cref="SessionTokens"/> (its configured signing
+    /// key), with the administrator claim when <paramref name="admin"/>: what signing in gives.
+    /// </summary>
+    public static TestSession MintMember(IServiceProvider services, string name, bool admin = false, string? userId = null)
     {
         var user = new ChatUser(userId ?? "u_" + Guid.NewGuid().ToString("N"), name);
-        var token = app.Services.GetRequiredService<SessionTokens>()
+        var token = services.GetRequiredService<SessionTokens>()
             .Issue(user, DateTimeOffset.UtcNow.AddHours(1), SessionKind.Member, admin);
         return new TestSession(user.Id, user.Name, token);
     }

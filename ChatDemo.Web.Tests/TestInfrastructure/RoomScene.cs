@@ -1,16 +1,26 @@
-using ChatDemo.Web.Tests.TestInfrastructure;
+using System.Text.Json;
 
-namespace ChatDemo.Web.Tests.Kestrel.Rooms;
+namespace ChatDemo.Web.Tests.TestInfrastructure;
 
-/// <summary>Who acts in a cell of the access matrix (protocol.md section 11).</summary>
-public enum Actor
+/// <summary>
+/// The rooms API calls a <see cref="RoomScene{TRooms}"/> is built with: over real HTTP
+/// (<see cref="RoomsClient"/>) or through API Gateway events in Lambda mode.
+/// </summary>
+public interface IRoomsClient
 {
-    Outsider,
-    GuestMember,
-    SignedInMember,
-    Moderator,
-    Owner,
-    Administrator,
+    /// <summary>A member session (as signing in with the provider would give), minted with the app's own key.</summary>
+    TestSession Member(string name, bool admin = false, string? userId = null);
+
+    /// <summary>A guest session from <c>POST /api/sessions</c>.</summary>
+    Task<TestSession> GuestAsync(string name);
+
+    Task<JsonElement> CreateRoomAsync(TestSession owner, string room, string visibility = "private", string? title = null);
+
+    Task<string> InviteAsync(TestSession by, string room, int? maxUses = null, int? expiresInSeconds = null);
+
+    Task JoinedAsync(TestSession who, string room, string invite);
+
+    Task SetRoleAsync(TestSession by, string room, string userId, string role);
 }
 
 /// <summary>
@@ -18,15 +28,15 @@ public enum Actor
 /// member, a signed-in member, a plain member to act on (the victim), an outsider guest and an
 /// administrator who holds no role in it. Built over the API itself: create, invite, join, role.
 /// </summary>
-public sealed class RoomScene
+public sealed class RoomScene<TRooms> where TRooms : IRoomsClient
 {
-    private RoomScene(RoomsClient rooms, string room)
+    private RoomScene(TRooms rooms, string room)
     {
         Rooms = rooms;
         Room = room;
     }
 
-    public RoomsClient Rooms { get; }
+    public TRooms Rooms { get; }
 
     public string Room { get; }
 
@@ -48,10 +58,9 @@ public sealed class RoomScene
         _ => Administrator,
     };
 
-    public static async Task<RoomScene> CreateAsync(ChatApp app, string visibility = "private", string? title = null)
+    public static async Task<RoomScene<TRooms>> CreateAsync(TRooms rooms, string visibility = "private", string? title = null)
     {
-        var rooms = new RoomsClient(app);
-        var scene = new RoomScene(rooms, RoomsClient.NewRoom(visibility));
+        var scene = new RoomScene<TRooms>(rooms, RoomsClient.NewRoom(visibility));
         scene.Owner = rooms.Member("Olga Owner");
         await rooms.CreateRoomAsync(scene.Owner, scene.Room, visibility, title);
         var invite = await rooms.InviteAsync(scene.Owner, scene.Room, maxUses: 10);
@@ -66,4 +75,11 @@ public sealed class RoomScene
         scene.Administrator = rooms.Member("Ada Admin", admin: true);
         return scene;
     }
+}
+
+/// <summary>Scenes over real HTTP against a <see cref="ChatApp"/>.</summary>
+public static class RoomScene
+{
+    public static Task<RoomScene<RoomsClient>> CreateAsync(ChatApp app, string visibility = "private", string? title = null) =>
+        RoomScene<RoomsClient>.CreateAsync(new RoomsClient(app), visibility, title);
 }
