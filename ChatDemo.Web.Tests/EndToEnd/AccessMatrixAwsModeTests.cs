@@ -204,6 +204,36 @@ public sealed class AccessMatrixAwsModeTests(SharedAwsLambdaStack shared) : ICla
         Assert.Empty(Stack.EventBridge.SignatureFailures);
     }
 
+    /// <summary>The matrix's actors all hold a session; without one, a private room's ways in are 401 (11.3).</summary>
+    [Fact]
+    public async Task APrivateRoomsWaysInNeedAToken()
+    {
+        var rooms = new LambdaRoomsClient(Stack);
+        var scene = await RoomScene<LambdaRoomsClient>.CreateAsync(rooms);
+        var r = $"/api/rooms/{scene.Room}";
+
+        foreach (var (method, path) in new[]
+                 {
+                     ("GET", r), ("GET", $"{r}/messages"), ("GET", $"{r}/presence"), ("GET", $"{r}/members"),
+                     ("POST", $"{r}/invites"), ("POST", $"{r}/moderation"), ("DELETE", $"{r}/members/{scene.Victim.UserId}"),
+                 })
+        {
+            var answer = await rooms.RestAsync(method, path, body: method == "GET" ? null : new { action = "kick", userId = scene.Victim.UserId });
+            Assert.Equal("Session required", LambdaRoomsClient.IsProblem(answer, 401).GetProperty("title").GetString());
+            Assert.Equal("Bearer", answer.Header("www-authenticate"));
+        }
+
+        var connection = LambdaRoomsClient.NewConnectionId();
+        var connect = (await Stack.App.InvokeAsync(Events.WebSocketConnect(connection, new Dictionary<string, string> { ["room"] = scene.Room }))).Proxy;
+        LambdaRoomsClient.IsConnectRefusal(connect, 401);
+        Assert.Null(await Stack.Store.GetConnectionAsync(connection, default));
+        // The refused calls changed nothing: the kick and the removal did not happen.
+        var members = await rooms.JsonAsync("GET", $"{r}/members", scene.Owner, null, 200);
+        Assert.Contains(members.GetProperty("members").EnumerateArray(), m => m.GetProperty("id").GetString() == scene.Victim.UserId);
+        Assert.DoesNotContain(Stack.Published("member", scene.Room),
+            e => e.Detail.GetProperty("frame").GetProperty("event").GetString() is "kicked" or "removed");
+    }
+
     private async Task AssertDeleteOthersAsync(LambdaRoomsClient rooms, RoomScene<LambdaRoomsClient> scene, TestSession who, Actor actor, bool allowed)
     {
         var (victim, seq) = await SentAsync(rooms, scene.Victim, scene.Room, "the victim's words");
