@@ -148,4 +148,18 @@ public sealed class SessionsApiTests(SharedChatApp shared) : IClassFixture<Share
         var session = await ProblemAssert.IsJsonAsync(response, 201);
         Assert.NotEqual("u_admin", session.Str("userId"));
     }
+
+    [Fact]
+    public async Task TheProviderTokenExchangeIgnoresItsBodyWhateverItsContentType()
+    {
+        // protocol.md 1.1: with Authorization the request needs no body, and one is ignored;
+        // this server has no provider, so the exchange answers its own 401, never a 415.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions")
+        {
+            Content = new StringContent("hello", Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+        using var response = await App.Http.SendAsync(request);
+        Assert.Equal("not_configured", (await ProblemAssert.IsProblemAsync(response, 401)).Str("check"));
+    }
 }

@@ -19,13 +19,12 @@ public static class HttpServiceCollectionExtensions
         return services;
     }
 
-    // Problems the framework writes itself (routing's 404, 405 and 415, the exception handler's
-    // 500) carry no detail; protocol.md section 6 promises a useful one on every error.
+    // Problems the framework writes itself (routing's 404 and 405, the exception handler's 500)
+    // carry no detail; protocol.md section 6 promises a useful one on every error.
     private static string DefaultDetail(int? status, HttpRequest request) => status switch
     {
         StatusCodes.Status404NotFound => $"There is nothing at {request.Path}; the API is described at /swagger.",
         StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; the API is described at /swagger.",
-        StatusCodes.Status415UnsupportedMediaType => $"{request.Path} takes a JSON body with Content-Type: application/json.",
         StatusCodes.Status500InternalServerError => "The server failed to handle the request; try again later.",
         _ => $"The request to {request.Path} failed with status {status}.",
     };

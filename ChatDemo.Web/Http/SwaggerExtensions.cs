@@ -36,6 +36,7 @@ public static class SwaggerExtensions
                     },
                 },
             });
+            swagger.OperationFilter<JsonRequestBodyFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml)) swagger.IncludeXmlComments(xml);
         });

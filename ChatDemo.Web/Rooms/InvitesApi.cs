@@ -17,7 +17,7 @@ public static class InvitesApi
             .WithDescription("Owner, moderator or administrator (403 otherwise; 404 for a room nobody created). Body " +
                              "{\"expiresInSeconds\"?: 60-2592000 (default 604800), \"maxUses\"?: 1-10000 (default: any number)}; {} takes the " +
                              "defaults. 201 with the signed token and the page's link.")
-            .Accepts<CreateInviteRequest>("application/json")
+            .DescribesJsonBody<CreateInviteRequest>()
             .Produces<InviteView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -31,7 +31,7 @@ public static class InvitesApi
                              "their role and uses nothing). 403 problem with 'reason': invalid (forged, altered, unreadable), expired, " +
                              "used_up, wrong_room (an invitation to another room), banned. Uses are counted atomically.")
             .WithMetadata(new RoomAccessFilter.AllowsOutsiders())
-            .Accepts<JoinRequest>("application/json")
+            .DescribesJsonBody<JoinRequest>()
             .Produces<RoomView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

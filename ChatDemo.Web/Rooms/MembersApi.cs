@@ -27,7 +27,7 @@ public static class MembersApi
             .WithSummary("Change a member's role")
             .WithDescription("Owner or administrator only (403 otherwise). Body {\"role\": \"moderator\"|\"member\"}. 200 with the member; " +
                              "404 when the user is not a member; 409 for the owner's role, or when the role changed meanwhile.")
-            .Accepts<SetRoleRequest>("application/json")
+            .DescribesJsonBody<SetRoleRequest>()
             .Produces<MemberView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

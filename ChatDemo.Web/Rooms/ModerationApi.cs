@@ -20,7 +20,7 @@ public static class ModerationApi
                              "(required for mute; a ban without it is for good), \"reason\"?}. Nobody acts on the owner or on themself, and " +
                              "a moderator not on another moderator (403). 200 with the record. The room is told with a 'member' frame; a " +
                              "kick closes the user's connections with 4401, a ban with 4402 (and in a private room takes the membership).")
-            .Accepts<ModerationRequest>("application/json")
+            .DescribesJsonBody<ModerationRequest>()
             .Produces<ModerationView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

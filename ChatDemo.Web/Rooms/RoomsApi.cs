@@ -19,7 +19,7 @@ public static class RoomsApi
             .WithDescription("Needs 'Authorization: Bearer <session token>'. Body {\"room\", \"visibility\": \"public\"|\"private\", \"title\"?}. " +
                              "201 with the room and Location; 400 for a bad name, title or visibility; 401 without a valid token; 409 when " +
                              "the room was created before or already has messages (a room in use cannot be claimed); 413, 415.")
-            .Accepts<CreateRoomRequest>("application/json")
+            .DescribesJsonBody<CreateRoomRequest>()
             .Produces<RoomView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -60,7 +60,7 @@ public static class RoomsApi
             .WithDescription("Needs a token. Body {\"seq\": N}: the highest seq seen. The position only moves forward (a lower N is " +
                              "accepted and changes nothing); it is kept per user and room, so a member's devices share it. 204. " +
                              "A private room: 403 for a non-member.")
-            .Accepts<ReadRequest>("application/json")
+            .DescribesJsonBody<ReadRequest>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -26,7 +26,7 @@ public static class SessionsApi
                              "subject. A refused token is a 401 whose 'check' names the failed validation (authorization, not_configured, " +
                              "malformed, algorithm, signature, key, issuer, audience, expired, not_yet_valid, lifetime, subject); 503 when " +
                              "the provider cannot be reached. Sessions last 24 hours unless configured longer.")
-            .Accepts<CreateSessionRequest>("application/json")
+            .DescribesJsonBody<CreateSessionRequest>()
             .Produces<SessionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

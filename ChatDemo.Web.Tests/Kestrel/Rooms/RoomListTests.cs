@@ -252,6 +252,9 @@ public sealed class RoomListTests(SharedChatApp shared) : IClassFixture<SharedCh
             var operation = paths.GetProperty(path).GetProperty(method);
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path} has no summary");
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("description").GetString()), $"{method} {path} has no description");
+            if (method is "post" or "put")
+                Assert.True(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out _),
+                    $"{method} {path} does not describe its JSON body");
             var responses = operation.GetProperty("responses");
             foreach (var status in problems)
             {
