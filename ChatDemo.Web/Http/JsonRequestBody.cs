@@ -1,7 +1,8 @@
 namespace ChatDemo.Web.Http;
 
 /// <summary>
-/// The JSON body an endpoint reads itself (<see cref="JsonBody"/>), described for Swagger only.
+/// The JSON body an endpoint reads itself (<see cref="JsonBody"/>), described for Swagger only,
+/// with the 413 and 415 that reading it may answer.
 /// </summary>
 /// <remarks>
 /// Not <c>Accepts&lt;T&gt;</c>: its metadata makes routing answer 415 to another Content-Type before
@@ -16,5 +17,7 @@ public sealed record JsonRequestBody(Type Type)
 public static class JsonRequestBodyExtensions
 {
     public static RouteHandlerBuilder DescribesJsonBody<T>(this RouteHandlerBuilder endpoint) =>
-        endpoint.WithMetadata(new JsonRequestBody(typeof(T)));
+        endpoint.WithMetadata(new JsonRequestBody(typeof(T)))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 }

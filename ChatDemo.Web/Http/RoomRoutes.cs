@@ -13,7 +13,7 @@ public static class RoomRoutes
     /// </summary>
     public static RouteGroupBuilder MapRoomRoutes(this IEndpointRouteBuilder routes)
     {
-        var rooms = routes.MapGroup("/api/rooms/{room}").WithTags("Rooms");
+        var rooms = routes.MapGroup("/api/rooms/{room}").WithTags("Rooms").ProducesProblem(StatusCodes.Status400BadRequest);
         rooms.AddEndpointFilter((context, next) =>
             ChatRules.IsValidRoom(context.HttpContext.Request.RouteValues["room"] as string)
                 ? next(context)

@@ -24,8 +24,6 @@ public static class RoomsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireChatRateLimit(RateLimiting.Api);
         routes.MapGet("/api/rooms", ListRooms)
             .WithName("ListRooms")

@@ -46,6 +46,22 @@ public sealed class CheckOrderTests(SharedChatApp shared) : IClassFixture<Shared
             Assert.Equal("Not a member", (await ProblemAssert.IsProblemAsync(outsider, 403)).Str("title"));
         using (var owner = await SendPlainTextAsync(shared.App, method, $"/api/rooms/{scene.Room}{path}", scene.Owner.Token))
             await ProblemAssert.IsProblemAsync(owner, 415);
+        using (var tooLarge = await scene.Rooms.SendAsync(new HttpMethod(method), $"/api/rooms/{scene.Room}{path}", scene.Owner,
+                   new { padding = new string('x', 4_100) }))
+            await ProblemAssert.IsProblemAsync(tooLarge, 413);
+    }
+
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("GET", "/members")]
+    [InlineData("DELETE", "/members/u_0123")]
+    [InlineData("GET", "/moderation")]
+    [InlineData("POST", "/join")]
+    public async Task EveryRoomEndpointAnswers400ForABadRoomNameBeforeLookingAtTheToken(string method, string path)
+    {
+        var rooms = new RoomsClient(shared.App);
+        using var response = await rooms.SendAsync(new HttpMethod(method), $"/api/rooms/{new string('a', 65)}{path}", rawToken: "forged");
+        Assert.Contains("room must be", (await ProblemAssert.IsProblemAsync(response, 400)).Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]
