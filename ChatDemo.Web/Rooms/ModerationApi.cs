@@ -31,11 +31,12 @@ public static class ModerationApi
         rooms.MapGet("/moderation", ListModeration)
             .WithName("ListRoomModeration")
             .WithSummary("List a room's moderation records")
-            .WithDescription("Owner, moderator or administrator (403 otherwise). Newest first; limit 1-100, default 50.")
+            .WithDescription("Owner, moderator or administrator (403 otherwise); 404 for a room nobody created. Newest first; limit 1-100, default 50.")
             .Produces<ModerationListView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireChatRateLimit(RateLimiting.Api);
         return rooms;
     }

@@ -92,9 +92,12 @@ public static class RoomPolicy
         return Moderates(access, caller) ? null : Forbidden("Only the room's owner, its moderators and administrators may create invitations.");
     }
 
-    /// <summary>Listing moderation records: owner, moderator or administrator.</summary>
-    public static RoomRefusal? ReadModeration(RoomAccess access, RoomCaller caller) =>
-        Moderates(access, caller) ? null : Forbidden("Only the room's owner, its moderators and administrators may read its moderation records.");
+    /// <summary>Listing moderation records: owner, moderator or administrator, in a created room (none other has records).</summary>
+    public static RoomRefusal? ReadModeration(RoomAccess access, RoomCaller caller)
+    {
+        if (access.Room is null) return NotCreated();
+        return Moderates(access, caller) ? null : Forbidden("Only the room's owner, its moderators and administrators may read its moderation records.");
+    }
 
     /// <summary>
     /// Changing <paramref name="target"/>'s role (to moderator or member):

@@ -220,4 +220,22 @@ public sealed class ModerationTests(SharedChatApp shared) : IClassFixture<Shared
     }
 
     internal static JsonElement Record(JsonElement list, int index) => list.GetProperty("records")[index];
+
+    [Fact]
+    public async Task ARoomNobodyCreatedHasNoModerationToReadEvenForAnAdministrator()
+    {
+        // Like its invitations, members and moderation actions: 404, not a 403 naming an owner it lacks.
+        var rooms = new RoomsClient(shared.App);
+        var room = RoomsClient.NewRoom("free");
+        await using (var socket = await rooms.ConnectAsync(await rooms.GuestAsync("Gil Guest"), room))
+        {
+            await socket.SendMessageAsync("c-1", "in use");
+            await socket.WaitForAsync("ack");
+        }
+        foreach (var caller in new[] { await rooms.GuestAsync("Gil Guest"), rooms.Member("Ada Admin", admin: true) })
+        {
+            using var response = await rooms.GetAsync($"/api/rooms/{room}/moderation", caller);
+            Assert.Contains("Nobody created", (await ProblemAssert.IsProblemAsync(response, 404)).Str("detail"), StringComparison.Ordinal);
+        }
+    }
 }

@@ -244,7 +244,7 @@ public sealed class RoomListTests(SharedChatApp shared) : IClassFixture<SharedCh
             ("/api/rooms/{room}/invites", "post", ["400", "401", "403", "404", "413", "415", "429"]),
             ("/api/rooms/{room}/join", "post", ["400", "401", "403", "413", "415", "429"]),
             ("/api/rooms/{room}/moderation", "post", ["400", "401", "403", "404", "409", "413", "415", "429"]),
-            ("/api/rooms/{room}/moderation", "get", ["400", "401", "403", "429"]),
+            ("/api/rooms/{room}/moderation", "get", ["400", "401", "403", "404", "429"]),
             ("/api/rooms/{room}/messages", "get", ["400", "401", "403", "429"]),
             ("/api/rooms/{room}/messages/{seq}", "get", ["400", "401", "403", "404", "429"]),
             ("/api/rooms/{room}/presence", "get", ["400", "401", "403", "429"]),
