@@ -32,13 +32,23 @@ public static class JsonBody
         }
     }
 
-    /// <summary>An optional string member: absent or null is null; another type is an error.</summary>
+    /// <summary>
+    /// An optional string member: absent or null is null; another type is an error, and so is a
+    /// string escaping a lone surrogate (<c>"\ud800"</c>), which is not Unicode and cannot become a .NET string.
+    /// </summary>
     public static bool TryGetString(JsonElement body, string name, out string? value)
     {
         value = null;
         if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return true;
         if (element.ValueKind != JsonValueKind.String) return false;
-        value = element.GetString();
+        try
+        {
+            value = element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
         return true;
     }
 
