@@ -351,7 +351,8 @@ public sealed class MessageLifecycleTests
     public async Task TheOpenApiDocumentDescribesChangedSinceAndTheSingleMessage()
     {
         await using var app = await ChatApp.StartAsync();
-        var paths = (await app.GetJsonAsync("/swagger/v1/swagger.json")).GetProperty("paths");
+        var document = await app.GetJsonAsync("/swagger/v1/swagger.json");
+        var paths = document.GetProperty("paths");
 
         var history = paths.GetProperty("/api/rooms/{room}/messages").GetProperty("get");
         var changedSince = Assert.Single(history.GetProperty("parameters").EnumerateArray(), p => p.Str("name") == "changedSince");
@@ -360,6 +361,12 @@ public sealed class MessageLifecycleTests
         Assert.False(string.IsNullOrWhiteSpace(single.Str("summary")));
         Assert.True(single.GetProperty("responses").TryGetProperty("404", out var notFound));
         Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out var _problem));
+
+        // Every field of 10.1's state, deleted included, though the converter writes it from no property.
+        var message = document.GetProperty("components").GetProperty("schemas").GetProperty("ChatMessage").GetProperty("properties");
+        foreach (var field in new[] { "version", "revision", "replyTo", "editedAt", "deleted", "deletedAt", "reactions" })
+            Assert.True(message.TryGetProperty(field, out _), $"the ChatMessage schema lacks {field}");
+        Assert.Equal("boolean", message.GetProperty("deleted").Str("type"));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public static class SwaggerExtensions
                 },
             });
             swagger.OperationFilter<JsonRequestBodyFilter>();
+            swagger.SchemaFilter<ChatMessageSchemaFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml)) swagger.IncludeXmlComments(xml);
         });
