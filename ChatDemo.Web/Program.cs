@@ -48,6 +48,8 @@ builder.Services.AddChatHealth();
 
 if (mode.DynamoDbStore) builder.Services.AddDynamoDbStore();
 else builder.Services.AddSqliteStore();
+// Inside Lambda a user's frames reach many instances: their send budget lives in the table.
+if (mode.InLambda && mode.DynamoDbStore) builder.Services.AddDynamoDbSendBudgets();
 
 if (mode.AwsFanOut) builder.Services.AddAwsFanOut(builder.Configuration).AddDelivery();
 else builder.Services.AddInProcessFanOut();

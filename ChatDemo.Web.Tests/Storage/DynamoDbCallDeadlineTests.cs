@@ -55,6 +55,15 @@ public sealed class DynamoDbCallDeadlineTests : IDisposable
     }
 
     [Fact]
+    public async Task ASendBudgetTakePastTheDeadlineFailsWithATimeoutToo()
+    {
+        var budgets = new DynamoDbSendBudgets(_client, new DynamoDbTableNames("Messages", "Connections", "Rooms"),
+            new Web.Configuration.ConnectionLimitOptions(), TimeProvider.System, Deadline);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => budgets.TryTakeAsync("lobby", "u_alice", default));
+    }
+
+    [Fact]
     public async Task TheCallersOwnCancellationStaysACancellation()
     {
         using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));

@@ -23,7 +23,7 @@ public static class ApiGatewayWebSocketApi
 
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> HandleEvent(
         HttpContext context, ChatService chat, IConnectionStore store, WebSocketHandshake handshake, IRoomAuthority rooms,
-        IRoomConnectionCloser closer, TimeProvider time, ILoggerFactory loggers)
+        IRoomConnectionCloser closer, IConnectionCloser floodCloser, TimeProvider time, ILoggerFactory loggers)
     {
         if (context.Features.Get<IApiGatewayWebSocketFeature>() is not { } webSocket) return TypedResults.NotFound();
         var cancellationToken = context.RequestAborted;
@@ -31,7 +31,9 @@ public static class ApiGatewayWebSocketApi
         {
             "CONNECT" => await ConnectAsync(context.Request, webSocket, chat, handshake, time, cancellationToken),
             "DISCONNECT" => await DisconnectAsync(webSocket, chat, cancellationToken),
-            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, rooms, closer,
+            "MESSAGE" => await MessageAsync(context.Request, webSocket, chat, store, rooms, closer, floodCloser,
+                // Not a parameter: minimal APIs would take an unregistered service for the body.
+                context.RequestServices.GetService<IStoredSendBudgets>(),
                 loggers.CreateLogger(typeof(ApiGatewayWebSocketApi).FullName!), cancellationToken),
             _ => Problems.Refuse(StatusCodes.Status400BadRequest, "Unknown event type", $"eventType {webSocket.EventType} is not CONNECT, DISCONNECT or MESSAGE."),
         };
@@ -65,11 +67,14 @@ public static class ApiGatewayWebSocketApi
     /// Any message route (<c>sendMessage</c>, <c>typing</c>, <c>ping</c>, <c>$default</c>): the frame's
     /// own <c>action</c> decides, exactly as under Kestrel. A connection the store does not know (its
     /// <c>$connect</c> failed, or it was removed after a 410) gets 410 and nothing is stored or sent;
-    /// one the room refuses by now is closed and gets 403 (<see cref="RoomRecheck"/>).
+    /// one the room refuses by now is closed and gets 403 (<see cref="RoomRecheck"/>). Writes spend
+    /// the user's budget in the room from the store (<paramref name="budgets"/>, protocol.md 11.8),
+    /// and a connection that keeps flooding past it is closed.
     /// </summary>
     private static async Task<Results<Ok, NotFound, ProblemHttpResult>> MessageAsync(
         HttpRequest request, IApiGatewayWebSocketFeature webSocket, ChatService chat, IConnectionStore store, IRoomAuthority rooms,
-        IRoomConnectionCloser closer, ILogger logger, CancellationToken cancellationToken)
+        IRoomConnectionCloser closer, IConnectionCloser floodCloser, IStoredSendBudgets? budgets, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var connection = await store.GetConnectionAsync(webSocket.ConnectionId, cancellationToken);
         if (connection is null)
@@ -81,10 +86,11 @@ public static class ApiGatewayWebSocketApi
 
         using var frame = new MemoryStream();
         await request.Body.CopyToAsync(frame, cancellationToken);
-        await chat.HandleFrameAsync(
-            new ChatClient(connection.ConnectionId, connection.Room, connection.User) { Admin = connection.Admin },
+        var outcome = await chat.HandleFrameAsync(
+            new ChatClient(connection.ConnectionId, connection.Room, connection.User, budgets?.ForConnection(connection)) { Admin = connection.Admin },
             frame.GetBuffer().AsMemory(0, (int)frame.Length),
             cancellationToken);
+        if (outcome == FrameOutcome.CloseForFlooding) await floodCloser.CloseForFloodingAsync(connection.ConnectionId, cancellationToken);
         return TypedResults.Ok();
     }
 }

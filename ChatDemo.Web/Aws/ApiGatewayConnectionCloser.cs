@@ -14,7 +14,7 @@ namespace ChatDemo.Web.Aws;
 /// </summary>
 public sealed class ApiGatewayConnectionCloser(
     ApiGatewayManagementClient client, IConnectionStore store, ChatService chat, ILogger<ApiGatewayConnectionCloser> logger)
-    : IRoomConnectionCloser
+    : IRoomConnectionCloser, IConnectionCloser
 {
     /// <summary>Connections closed at once; a user rarely has more than a few tabs open.</summary>
     private const int MaxConcurrency = 8;
@@ -43,5 +43,24 @@ public sealed class ApiGatewayConnectionCloser(
                 }
                 await chat.DisconnectAsync(connection.ConnectionId, token);
             });
+    }
+
+    /// <summary>
+    /// A connection that kept sending over its limit (protocol.md 11.8): deleted (seen as 1001:
+    /// API Gateway cannot send 1008) and removed from the store as its <c>$disconnect</c> would
+    /// remove it; its <c>rate_limited</c> answers were posted before.
+    /// </summary>
+    public async ValueTask CloseForFloodingAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DeleteConnectionAsync(connectionId, cancellationToken);
+            AwsLog.ConnectionClosedForFlooding(logger, connectionId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            AwsLog.CloseForFloodingFailed(logger, e, connectionId);
+        }
+        await chat.DisconnectAsync(connectionId, cancellationToken);
     }
 }

@@ -34,7 +34,9 @@ public static class AwsFanOutServiceCollectionExtensions
 
         services.AddSingleton<IRoomFanOut, EventBridgeFanOut>();
         services.AddSingleton<IConnectionSender, ApiGatewayConnectionSender>();
-        services.AddSingleton<IRoomConnectionCloser, ApiGatewayConnectionCloser>();
+        services.AddSingleton<ApiGatewayConnectionCloser>();
+        services.AddSingleton<IRoomConnectionCloser>(sp => sp.GetRequiredService<ApiGatewayConnectionCloser>());
+        services.AddSingleton<IConnectionCloser>(sp => sp.GetRequiredService<ApiGatewayConnectionCloser>());
         return services;
     }
 }

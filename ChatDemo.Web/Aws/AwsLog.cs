@@ -17,4 +17,10 @@ internal static partial class AwsLog
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} to room {Room} (close code {CloseCode}) failed; it is removed from the store all the same")]
     public static partial void CloseByRoomFailed(ILogger logger, Exception exception, string connectionId, string room, int closeCode);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Connection {ConnectionId} closed for flooding past its send limit (API Gateway sends 1001)")]
+    public static partial void ConnectionClosedForFlooding(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} for flooding failed; it is removed from the store all the same")]
+    public static partial void CloseForFloodingFailed(ILogger logger, Exception exception, string connectionId);
 }

@@ -6,9 +6,9 @@ namespace ChatDemo.Web.Chat;
 /// <param name="ConnectionId">The transport's connection id (Kestrel's or API Gateway's).</param>
 /// <param name="Room">The one room of this connection.</param>
 /// <param name="User">The verified sender, from the session token.</param>
-/// <param name="RateLimit">The connection's send budget where the transport keeps one (Kestrel);
-/// on AWS, API Gateway's stage throttling stands in its place.</param>
-public sealed record ChatClient(string ConnectionId, string Room, ChatUser User, SendRateLimit? RateLimit = null)
+/// <param name="RateLimit">The connection's send limit: its user's budget in the room, in process
+/// (Kestrel) or in the store (AWS); none on a Lambda host without a DynamoDB store (tests only).</param>
+public sealed record ChatClient(string ConnectionId, string Room, ChatUser User, ISendLimit? RateLimit = null)
 {
     /// <summary>v1.2: an administrator's connection (<see cref="ChatConnection.Admin"/>).</summary>
     public bool Admin { get; init; }

@@ -133,17 +133,42 @@ public sealed class ChatService(
         }
     }
 
-    /// <summary>Takes a token of the connection's budget; when there is none, answers <c>rate_limited</c> and says what to do.</summary>
+    /// <summary>
+    /// Takes a token of the user's budget in the room; when there is none, answers <c>rate_limited</c>
+    /// and says what to do. A budget kept in the store (AWS) that cannot be read refuses the frame
+    /// with <c>internal</c>, as unreadable rights do: letting it through would let a flood pass
+    /// exactly when the flooder's own budget item is throttled.
+    /// </summary>
     private async Task<FrameOutcome?> OverRateAsync(ChatClient client, string? clientMessageId, CancellationToken cancellationToken)
     {
-        if (client.RateLimit is not { } limit || limit.TryAcquire()) return null;
+        if (client.RateLimit is not { } limit) return null;
+        try
+        {
+            if (await limit.TryAcquireAsync(cancellationToken)) return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ChatLog.RateLimitFailed(logger, e, client.ConnectionId, client.Room);
+            await ReplyAsync(client, ServerFrames.Error(ErrorCodes.Internal,
+                "the rate limit could not be read; send it again", clientMessageId), cancellationToken);
+            return FrameOutcome.Continue;
+        }
         metrics.RateLimited.Add(1);
         Activity.Current?.SetTag(ChatTelemetry.Attributes.Outcome, ErrorCodes.RateLimited);
         var limits = options.Value.Limits;
         await ReplyAsync(client, ServerFrames.Error(ErrorCodes.RateLimited,
             $"too many messages: at most {limits.SendBurst} at once, then {limits.SendPerSecond} a second; this one was not stored",
             clientMessageId), cancellationToken);
-        return limit.RecordStrike() ? FrameOutcome.CloseForFlooding : FrameOutcome.Continue;
+        try
+        {
+            return await limit.RecordStrikeAsync(cancellationToken) ? FrameOutcome.CloseForFlooding : FrameOutcome.Continue;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The frame is refused all the same; only this strike goes uncounted.
+            ChatLog.RateLimitFailed(logger, e, client.ConnectionId, client.Room);
+            return FrameOutcome.Continue;
+        }
     }
 
     private async Task SendMessageAsync(ChatClient client, ClientFrame.SendMessage send, CancellationToken cancellationToken)

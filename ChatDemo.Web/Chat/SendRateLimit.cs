@@ -9,7 +9,7 @@ namespace ChatDemo.Web.Chat;
 /// reconnects — and has its own flood detector, which trips after 50 <c>rate_limited</c> answers
 /// within 10 seconds.
 /// </summary>
-public sealed class SendRateLimit : IDisposable
+public sealed class SendRateLimit : ISendLimit, IDisposable
 {
     private readonly SendBudgets _budgets;
     private readonly (string Room, string UserId) _key;
@@ -53,6 +53,10 @@ public sealed class SendRateLimit : IDisposable
         // The ring holds the last N strikes; the slot written next is the oldest of them.
         return _time.GetElapsedTime(strikes[_next], now) <= _floodWindow;
     }
+
+    ValueTask<bool> ISendLimit.TryAcquireAsync(CancellationToken cancellationToken) => ValueTask.FromResult(TryAcquire());
+
+    ValueTask<bool> ISendLimit.RecordStrikeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(RecordStrike());
 
     /// <summary>Lets go of the shared bucket (which is kept until it has refilled).</summary>
     public void Dispose()

@@ -11,7 +11,7 @@ namespace ChatDemo.Web.WebSockets;
 /// set under the room's own lock without allocating: copying a member array on every join made
 /// 10,000 joins allocate hundreds of MB of garbage that the GC kept committed.
 /// </summary>
-public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender, IRoomConnectionCloser
+public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender, IRoomConnectionCloser, IConnectionCloser
 {
     private readonly ConcurrentDictionary<string, WebSocketClient> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoomMembers> _byRoom = new(StringComparer.Ordinal);
@@ -81,6 +81,15 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender, IRoomCo
         members?.CloseUser(userId, (WebSocketCloseStatus)(int)reason, CloseReasonText(reason));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The close <see cref="WebSocketClient"/> makes itself on <see cref="FrameOutcome.CloseForFlooding"/>.</summary>
+    public ValueTask CloseForFloodingAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        if (_byId.TryGetValue(connectionId, out var client)) client.Close(WebSocketCloseStatus.PolicyViolation, FloodCloseReason);
+        return ValueTask.CompletedTask;
+    }
+
+    public const string FloodCloseReason = "rate limit exceeded repeatedly";
 
     private static string CloseReasonText(RoomCloseReason reason) => reason switch
     {

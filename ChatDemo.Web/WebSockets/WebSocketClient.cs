@@ -203,7 +203,7 @@ public sealed class WebSocketClient
 
                 var frame = result.MessageType == WebSocketMessageType.Text ? buffer.AsMemory(0, length) : BinaryFrame;
                 if (await handleFrame(Client, frame, requestAborted) == FrameOutcome.CloseForFlooding)
-                    Close(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded repeatedly");
+                    Close(WebSocketCloseStatus.PolicyViolation, ConnectionRegistry.FloodCloseReason);
             }
             finally
             {

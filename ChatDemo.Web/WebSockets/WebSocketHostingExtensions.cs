@@ -16,6 +16,7 @@ public static class WebSocketHostingExtensions
         services.AddSingleton<IRoomFanOut>(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IConnectionSender>(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IRoomConnectionCloser>(sp => sp.GetRequiredService<ConnectionRegistry>());
+        services.AddSingleton<IConnectionCloser>(sp => sp.GetRequiredService<ConnectionRegistry>());
         return services;
     }
 

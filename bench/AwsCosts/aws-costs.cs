@@ -25,7 +25,7 @@ const double ConnectionItemBytes = 134;         // a connection item as DynamoDB
 
 // Times: measured here (wave overhead) or assumed (AWS-side calls), see the latency budget.
 var waveMs = postMs + 4;                        // bench/DeliveryBatch: ~4 ms per wave of 16 posts on top of the post itself
-const double SendMs = 60;                       // sendMessage invocation: 5 DynamoDB calls, PutEvents, the ack
+const double SendMs = 65;                       // sendMessage invocation: 6 DynamoDB calls (the send budget's included), PutEvents, the ack
 const double QueryMs = 10, InvokeMs = 20, WorkflowOverheadMs = 20;
 const double OriginalSendMs = 30;               // original: store the message, PutEvents
 const double AsyncInvokeMs = 25;                // original: one asynchronous Invoke per recipient, from the Map
@@ -51,7 +51,9 @@ Cost ChatDemo(int n)
     var workflowMs = WorkflowOverheadMs + pages.Sum(p =>
         QueryMs + Math.Ceiling(Math.Ceiling(p / (double)BatchSize) / BatchesInFlight) * (InvokeMs + Math.Ceiling(Math.Min(p, BatchSize) / (double)PostsInFlight) * waveMs));
     var reads = 2 /* consistent GetItem: the sender's connection, the claim */ + pages.Sum(p => QueryReadUnits(p));
-    var writes = 3; // UpdateItem seq counter, PutItem claim, PutItem message (each ≤ 1 KB at 100 characters)
+    // UpdateItem send budget (one when the user's bucket is full: sends at a chat's pace; two within a
+    // burst), UpdateItem seq counter, PutItem claim, PutItem message (each ≤ 1 KB at 100 characters).
+    var writes = 4;
     return new Cost(
         ApiGateway: (1 + 1 + n) * ApiGatewayMessage,    // sendMessage in, the ack, n deliveries
         Connections: n / (60 * rate) * ApiGatewayConnectionMinute,

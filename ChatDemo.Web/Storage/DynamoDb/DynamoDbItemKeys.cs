@@ -22,6 +22,9 @@ internal static class DynamoDbItemKeys
     /// <summary>The presence item of one user in one room: the set of their connection ids.</summary>
     public static string Presence(string room, string userId) => $"#presence#{room}#{userId}";
 
+    /// <summary>The send budget of one user in one room (protocol.md 11.7).</summary>
+    public static string SendBudget(string room, string userId) => $"#send#{room}#{userId}";
+
     // The rooms table (docs/dynamodb.md, "Rooms"): a room's own partition is its name; the
     // partitions below start with '#', so none is ever a room's.
 

@@ -30,5 +30,17 @@ public static class DynamoDbServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// AWS mode's send budgets (protocol.md 11.7) in the connections table, shared by every function
+    /// instance. Kestrel keeps its in-process <see cref="SendBudgets"/>, on DynamoDB too: one process.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbSendBudgets(this IServiceCollection services) =>
+        services.AddSingleton<IStoredSendBudgets>(sp => new DynamoDbSendBudgets(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<DynamoDbTableNames>(),
+            Options(sp).Limits,
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
+
     private static ChatOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ChatOptions>>().Value;
 }

@@ -105,6 +105,18 @@ public static class DynamoDbTables
 
         /// <summary>On a presence item (one per room and user): the user's connection ids (SS).</summary>
         public const string PresentConnectionIds = "connectionIds";
+
+        /// <summary>
+        /// On a send budget item (one per room and user, protocol.md 11.7): the theoretical arrival
+        /// time of the next send, in epoch microseconds (docs/dynamodb.md, "Send budgets").
+        /// </summary>
+        public const string SendTat = "tat";
+
+        /// <summary>On a connection: <c>rate_limited</c> answers in its current flood window.</summary>
+        public const string Strikes = "strikes";
+
+        /// <summary>On a connection: when its current flood window ends (epoch milliseconds).</summary>
+        public const string StrikesUntil = "strikesUntil";
     }
 
     /// <summary>
