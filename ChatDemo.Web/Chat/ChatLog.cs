@@ -30,6 +30,6 @@ internal static partial class ChatLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Reading the rights of connection {ConnectionId} in room {Room} failed")]
     public static partial void RightsFailed(ILogger logger, Exception exception, string connectionId, string room);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Reading or updating the send budget of connection {ConnectionId} in room {Room} failed")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Reading or updating the send budget of connection {ConnectionId} in room {Room} failed")]
     public static partial void RateLimitFailed(ILogger logger, Exception exception, string connectionId, string room);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using ChatDemo.Web.Chat;
+using ChatDemo.Web.Configuration;
 using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +16,8 @@ namespace StoreLatency;
 /// the same for each change of protocol v1.1 (<see cref="IMessageChangeStore.ChangeMessageAsync"/>):
 /// an edit of each of those messages, a reaction to each, a delete of each; on SQLite and on
 /// DynamoDB at the URL given (dynalite in run.sh). On DynamoDB it also counts the requests each
-/// operation sent, by operation name. Prints the load average before and after, since on a shared
+/// operation sent, by operation name, and times AWS mode's send budget (one take per accepted
+/// frame, before the append). Prints the load average before and after, since on a shared
 /// machine it says how much the figures can be trusted.
 /// With <c>--sockets NAME=URL,…</c> it then measures the same over a WebSocket to each running
 /// ChatDemo named (<see cref="SocketLatency"/>).
@@ -56,6 +58,7 @@ internal static class StoreLatencyBench
             await DynamoDbTableSetup.CreateMissingAsync(client, tables, NullLogger.Instance, default);
             var store = new DynamoDbChatStore(client, tables, NullLogger<DynamoDbChatStore>.Instance);
             await MeasureAsync($"DynamoDB at {dynamoDbUrl}", store, count, requests);
+            await MeasureSendBudgetsAsync($"DynamoDB at {dynamoDbUrl}", client, tables, count, requests);
         }
         foreach (var server in (Option(args, "--sockets") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -85,6 +88,32 @@ internal static class StoreLatencyBench
         await TimeAsync($"{name}, react", count, requests, i => Change(store, i, new MessageChange.React("👍", Add: true), reactor));
         await TimeAsync($"{name}, delete", count, requests, i => Change(store, i, new MessageChange.Delete(), sender));
     }
+
+    /// <summary>
+    /// AWS mode's send budget (DynamoDbSendBudgets), which every accepted frame takes before it is
+    /// stored, in its three cases: a full bucket (a user's first send in a while: one write), a send
+    /// within a burst (a failed conditional write, then the write), and a refusal (two failed writes).
+    /// </summary>
+    private static async Task MeasureSendBudgetsAsync(string name, IAmazonDynamoDB client, DynamoDbTableNames tables, int count,
+        CountingHttpClientFactory requests)
+    {
+        var spaced = new DynamoDbSendBudgets(client, tables, new ConnectionLimitOptions(), TimeProvider.System);
+        await TimeAsync($"{name}, send budget, full bucket", count, requests,
+            i => Taken(spaced.TryTakeAsync("bench", $"u_spaced_{i}", default), expected: true));
+        // A stopped clock: nothing refills while the two other cases are timed.
+        var stopped = new StoppedClock(DateTimeOffset.UtcNow);
+        var bursting = new DynamoDbSendBudgets(client, tables, new ConnectionLimitOptions { SendBurst = 1_000_000, SendPerSecond = 1 }, stopped);
+        await bursting.TryTakeAsync("bench", "u_burst", default);
+        await TimeAsync($"{name}, send budget, within a burst", count, requests,
+            _ => Taken(bursting.TryTakeAsync("bench", "u_burst", default), expected: true));
+        var spent = new DynamoDbSendBudgets(client, tables, new ConnectionLimitOptions { SendBurst = 1, SendPerSecond = 1 }, stopped);
+        await spent.TryTakeAsync("bench", "u_spent", default);
+        await TimeAsync($"{name}, send budget, refused", count, requests,
+            _ => Taken(spent.TryTakeAsync("bench", "u_spent", default), expected: false));
+    }
+
+    private static async Task<bool> Taken(Task<bool> take, bool expected) =>
+        await take == expected ? expected : throw new InvalidOperationException($"the budget answered {!expected}, not {expected}: the case timed is not the one named");
 
     private static async Task<object> Change(IMessageChangeStore store, int i, MessageChange change, ChatUser by)
     {
@@ -124,4 +153,9 @@ internal static class StoreLatencyBench
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
+}
+
+internal sealed class StoppedClock(DateTimeOffset at) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => at;
 }
