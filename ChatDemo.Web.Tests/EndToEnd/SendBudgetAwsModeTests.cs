@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ChatDemo.Web.Tests.Aws;
 using ChatDemo.Web.Tests.Lambda;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,9 +41,9 @@ public sealed class SendBudgetAwsModeTests
     {
         await using var stack = await StartAsync();
         var other = await stack.StartAnotherInstanceAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        await ConnectAsync(stack, Tab1, "lobby", alice);
-        await ConnectAsync(stack, Tab2, "lobby", alice);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
+        await ConnectedAsync(stack, alice, "lobby", Tab2);
 
         for (var i = 0; i < 2; i++) await SendAsync(stack.App, Tab1, $"a-{i}");
         for (var i = 0; i < 3; i++) await SendAsync(other, Tab2, $"b-{i}");
@@ -61,20 +60,20 @@ public sealed class SendBudgetAwsModeTests
     public async Task AReconnectGetsNoFreshBurstWhileAnotherUserAndTheSameUserInAnotherRoomHaveTheirOwn()
     {
         await using var stack = await StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        var bob = await SessionAsync(stack, "Bob");
-        await ConnectAsync(stack, Tab1, "lobby", alice);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        var bob = await new LambdaRoomsClient(stack).GuestAsync("Bob");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
         for (var i = 0; i < Burst; i++) await SendAsync(stack.App, Tab1, $"a-{i}");
         Assert.Equal(Burst, stack.Received(Tab1, "ack").Count);
         Assert.Equal(200, (await stack.App.InvokeAsync(Events.WebSocketDisconnect(Tab1))).Proxy.StatusCode);
 
-        await ConnectAsync(stack, Tab2, "lobby", alice);
+        await ConnectedAsync(stack, alice, "lobby", Tab2);
         await SendAsync(stack.App, Tab2, "again");
         Assert.Empty(stack.Received(Tab2, "ack"));
         Assert.Equal("rate_limited", Assert.Single(stack.Received(Tab2, "error")).Str("code"));
 
-        await ConnectAsync(stack, BobTab, "lobby", bob);
-        await ConnectAsync(stack, Tab3, "garden", alice);
+        await ConnectedAsync(stack, bob, "lobby", BobTab);
+        await ConnectedAsync(stack, alice, "garden", Tab3);
         for (var i = 0; i < Burst; i++)
         {
             await SendAsync(stack.App, BobTab, $"b-{i}");
@@ -90,8 +89,8 @@ public sealed class SendBudgetAwsModeTests
     public async Task TheBudgetRefillsAtTheRateUpToTheBurst()
     {
         await using var stack = await StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        await ConnectAsync(stack, Tab1, "lobby", alice);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
         for (var i = 0; i <= Burst; i++) await SendAsync(stack.App, Tab1, $"a-{i}");
         Assert.Equal((Burst, 1), (stack.Received(Tab1, "ack").Count, stack.Received(Tab1, "error").Count));
 
@@ -112,9 +111,9 @@ public sealed class SendBudgetAwsModeTests
     public async Task EditsReactionsAndDeletesSpendTheSameBudgetAndARefusedChangeChangesNothing()
     {
         await using var stack = await StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        await ConnectAsync(stack, Tab1, "lobby", alice);
-        await ConnectAsync(stack, Tab2, "lobby", alice);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
+        await ConnectedAsync(stack, alice, "lobby", Tab2);
 
         await SendAsync(stack.App, Tab1, "c-1");
         await stack.SendAsync(Tab2, new { action = "react", seq = 1, emoji = "👍", op = "add", clientMessageId = "r-1" }, "react");
@@ -136,9 +135,9 @@ public sealed class SendBudgetAwsModeTests
     public async Task AConnectionThatKeepsFloodingIsClosedWithDeleteConnectionAndForgottenWhileTheUsersOtherTabStays()
     {
         await using var stack = await StartAsync();
-        var alice = await SessionAsync(stack, "Alice");
-        await ConnectAsync(stack, Tab1, "lobby", alice);
-        await ConnectAsync(stack, Tab2, "lobby", alice);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
+        await ConnectedAsync(stack, alice, "lobby", Tab2);
         for (var i = 0; i < Burst; i++) await SendAsync(stack.App, Tab1, $"a-{i}");
 
         await SendAsync(stack.App, Tab1, "x-1");
@@ -160,6 +159,9 @@ public sealed class SendBudgetAwsModeTests
         Assert.Equal(Burst, stack.Published("message").Count);
     }
 
+    private static async Task ConnectedAsync(AwsLambdaStack stack, TestSession who, string room, string connectionId) =>
+        Assert.Equal(200, (await new LambdaRoomsClient(stack).ConnectAsync(who, room, connectionId)).StatusCode);
+
     private static Task SendAsync(LambdaApp instance, string connectionId, string clientMessageId) =>
         AwsLambdaStack.SendAsync(instance, connectionId, new { action = "sendMessage", clientMessageId, text = "hi " + clientMessageId }, "sendMessage");
 
@@ -170,15 +172,5 @@ public sealed class SendBudgetAwsModeTests
         var answer = (await stack.App.InvokeAsync(Events.HttpApiV2("GET", $"/api/rooms/{room}/messages"))).Proxy;
         Assert.Equal(200, answer.StatusCode);
         return answer.BodyJson.GetProperty("messages").GetArrayLength();
-    }
-
-    private static Task<ApiGatewayWebSocketTests.TestSessionToken> SessionAsync(AwsLambdaStack stack, string name) =>
-        ApiGatewayWebSocketTests.CreateSessionAsync(stack.App, name);
-
-    private static async Task ConnectAsync(AwsLambdaStack stack, string connectionId, string room, ApiGatewayWebSocketTests.TestSessionToken session)
-    {
-        var connected = await stack.App.InvokeAsync(Events.WebSocketConnect(connectionId,
-            new Dictionary<string, string> { ["room"] = room, ["token"] = session.Token }));
-        Assert.Equal(200, connected.Proxy.StatusCode);
     }
 }
