@@ -82,6 +82,9 @@ public sealed class LambdaTelemetryTests
         Assert.Equal("1122334455667788", invocation.ParentSpanId.ToHexString());
         var frame = Assert.Single(trace, a => a.DisplayName == "chat.frame sendMessage");
         Assert.Contains(trace, a => a.DisplayName == "store append_messages");
+        // The sender's budget in the room is taken in DynamoDB first (protocol.md 11.8), inside the frame's span.
+        var budget = Assert.Single(trace, a => a.DisplayName == "store take_send_budget");
+        Assert.Equal((frame.SpanId, "traced"), (budget.ParentSpanId, budget.GetTagItem(ChatTelemetry.Attributes.Room)));
         var publish = Assert.Single(trace, a => a.DisplayName == "chat.fanout.publish");
         Assert.Contains(trace, a => a.DisplayName == "eventbridge PutEvents" && a.ParentSpanId == publish.SpanId);
         Assert.Equal(traceParent, $"00-{traceId.ToHexString()}-{publish.SpanId.ToHexString()}-01");

@@ -35,12 +35,14 @@ public static class DynamoDbServiceCollectionExtensions
     /// instance. Kestrel keeps its in-process <see cref="SendBudgets"/>, on DynamoDB too: one process.
     /// </summary>
     public static IServiceCollection AddDynamoDbSendBudgets(this IServiceCollection services) =>
-        services.AddSingleton<IStoredSendBudgets>(sp => new DynamoDbSendBudgets(
-            sp.GetRequiredService<IAmazonDynamoDB>(),
-            sp.GetRequiredService<DynamoDbTableNames>(),
-            Options(sp).Limits,
-            sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)));
+        services.AddSingleton<IStoredSendBudgets>(sp => new InstrumentedSendBudgets(
+            new DynamoDbSendBudgets(
+                sp.GetRequiredService<IAmazonDynamoDB>(),
+                sp.GetRequiredService<DynamoDbTableNames>(),
+                Options(sp).Limits,
+                sp.GetRequiredService<TimeProvider>(),
+                TimeSpan.FromSeconds(Options(sp).DynamoDb.CallTimeoutSeconds)),
+            sp.GetRequiredService<StoreCallObserver>()));
 
     private static ChatOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ChatOptions>>().Value;
 }
