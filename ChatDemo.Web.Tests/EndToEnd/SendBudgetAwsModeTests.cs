@@ -1,4 +1,7 @@
 using System.Text.Json;
+using ChatDemo.Web.Chat;
+using ChatDemo.Web.Configuration;
+using ChatDemo.Web.Storage.DynamoDb;
 using ChatDemo.Web.Tests.Lambda;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -157,6 +160,38 @@ public sealed class SendBudgetAwsModeTests
             JsonSerializer.Serialize(new { action = "sendMessage", clientMessageId = "x-4", text = "late" })));
         Assert.Equal(410, late.Proxy.StatusCode);
         Assert.Equal(Burst, stack.Published("message").Count);
+    }
+
+    [Fact]
+    public async Task ABudgetDynamoDbCannotUpdateRefusesTheFrameWithInternalAndStoresNothingAndTheResendGoesThrough()
+    {
+        // The budgets on a client of their own whose next request can be made to fail, on the stack's tables.
+        var faults = new FaultInjectingHttpClientFactory();
+        using var client = await Dynalite.CreateClientAsync(config =>
+        {
+            config.HttpClientFactory = faults;
+            config.MaxErrorRetry = 0;
+        });
+        await using var stack = await AwsLambdaStack.StartAsync(services =>
+        {
+            services.AddSingleton<TimeProvider>(_time);
+            services.AddSingleton<IStoredSendBudgets>(sp => new DynamoDbSendBudgets(
+                client, sp.GetRequiredService<DynamoDbTableNames>(), new ConnectionLimitOptions { SendBurst = Burst, SendPerSecond = 1 }, _time));
+        }, Limits);
+        var alice = await new LambdaRoomsClient(stack).GuestAsync("Alice");
+        await ConnectedAsync(stack, alice, "lobby", Tab1);
+
+        faults.FailRequest(1, InjectedFault.BeforeSending);
+        await SendAsync(stack.App, Tab1, "c-1");
+
+        var refusal = Assert.Single(stack.Received(Tab1, "error"));
+        Assert.Equal(("internal", "c-1"), (refusal.Str("code"), refusal.Str("clientMessageId")));
+        Assert.Empty(stack.Received(Tab1, "ack"));
+        Assert.Empty(stack.Published("message"));
+        Assert.Equal(0, await HistoryCountAsync(stack, "lobby"));
+
+        await SendAsync(stack.App, Tab1, "c-1");
+        Assert.Equal(["c-1"], Ids(stack.Received(Tab1, "ack")));
     }
 
     private static async Task ConnectedAsync(AwsLambdaStack stack, TestSession who, string room, string connectionId) =>
