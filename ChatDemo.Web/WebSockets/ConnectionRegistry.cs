@@ -82,7 +82,11 @@ public sealed class ConnectionRegistry : IRoomFanOut, IConnectionSender, IRoomCo
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The close <see cref="WebSocketClient"/> makes itself on <see cref="FrameOutcome.CloseForFlooding"/>.</summary>
+    /// <summary>
+    /// The flood close by connection id, for the one transport whose frames do not arrive on a
+    /// socket of its own (API Gateway's events on the in-process fan-out, a test set-up); Kestrel's
+    /// sockets close themselves on <see cref="FrameOutcome.CloseForFlooding"/> with the same code.
+    /// </summary>
     public ValueTask CloseForFloodingAsync(string connectionId, CancellationToken cancellationToken)
     {
         if (_byId.TryGetValue(connectionId, out var client)) client.Close(WebSocketCloseStatus.PolicyViolation, FloodCloseReason);
