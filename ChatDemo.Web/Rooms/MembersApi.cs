@@ -14,7 +14,8 @@ public static class MembersApi
         rooms.MapGet("/members", ListMembers)
             .WithName("ListRoomMembers")
             .WithSummary("List a room's members")
-            .WithDescription("Owner first, then moderators, then members, each by joinedAt, with whether they are online. A public room " +
+            .WithDescription("Owner first, then moderators, then members, each by joinedAt, with whether they are online and, while " +
+                             "one is muted, until when (mutedUntil). A public room " +
                              "lists its owner, its moderators and whoever joined by invitation. 404 for a room nobody created; a private " +
                              "room: 401 without a token, 403 for a non-member.")
             .Produces<MemberListView>()
@@ -52,17 +53,18 @@ public static class MembersApi
 
     private static async Task<Results<Ok<MemberListView>, ProblemHttpResult>> ListMembers(
         [Description(RoomRoutes.RoomDescription)] string room,
-        HttpContext context, [FromServices] IRoomStore store, IConnectionStore connections, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] IRoomStore store, IConnectionStore connections, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = RoomAccessFilter.Of(context);
         if (request.Access.Room is not { } record) return Problems.NotFound($"Nobody created room {room}: it has no members.");
+        var now = time.GetUtcNow();
         var online = (await connections.GetPresenceAsync(room, cancellationToken)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         var members = (await store.ListMembersAsync(room, cancellationToken))
             .Select(m => (Standing: m, Role: RoomPolicy.RoleOf(record, m, m.UserId)!.Value))
             .OrderByDescending(m => m.Role)
             .ThenBy(m => m.Standing.JoinedAt)
             .ThenBy(m => m.Standing.UserId, StringComparer.Ordinal)
-            .Select(m => MemberView.Of(m.Standing, m.Role, online.Contains(m.Standing.UserId)))
+            .Select(m => MemberView.Of(m.Standing, m.Role, online.Contains(m.Standing.UserId), now))
             .ToList();
         return TypedResults.Ok(new MemberListView(room, members));
     }
@@ -94,7 +96,7 @@ public static class MembersApi
                 close: null, cancellationToken);
         }
         var online = (await connections.GetPresenceAsync(room, cancellationToken)).Any(u => u.Id == userId);
-        return TypedResults.Ok(MemberView.Of(changed, role, online));
+        return TypedResults.Ok(MemberView.Of(changed, role, online, time.GetUtcNow()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(

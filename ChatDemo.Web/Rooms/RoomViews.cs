@@ -21,6 +21,10 @@ public sealed record UserView(string Id, string? Name)
 /// <param name="LastMessageAt">When its newest message was sent; null when it has none.</param>
 /// <param name="Unread">Messages after the caller's read position; only when the caller marked the room read before.</param>
 /// <param name="Role">The caller's role (<c>owner</c>, <c>moderator</c>, <c>member</c>); absent when none.</param>
+/// <param name="Ban">
+/// <c>GET /api/rooms/{room}</c> only: the caller's ban from the room when they are banned now (their
+/// upgrades are refused with 403 <c>Banned</c>, which a browser cannot read); absent otherwise.
+/// </param>
 public sealed record RoomView(
     string Room,
     string? Title,
@@ -30,9 +34,10 @@ public sealed record RoomView(
     int Online,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastMessageAt,
     long? Unread,
-    string? Role)
+    string? Role,
+    BanView? Ban = null)
 {
-    public static RoomView Of(RoomSummary summary, int online, long? readPosition, RoomRole? role) => new(
+    public static RoomView Of(RoomSummary summary, int online, long? readPosition, RoomRole? role, RoomBan? ban = null) => new(
         summary.Name,
         summary.Created?.Title,
         RoomRules.VisibilityName(summary.Created?.Visibility ?? RoomVisibility.Public),
@@ -41,8 +46,14 @@ public sealed record RoomView(
         online,
         summary.LastMessageAt,
         readPosition is { } position ? Math.Max(0, summary.LastSeq - position) : null,
-        role is { } r ? RoomRules.RoleName(r) : null);
+        role is { } r ? RoomRules.RoleName(r) : null,
+        ban is null ? null : new BanView(ban.At, ban.Until));
 }
+
+/// <summary>The caller's own ban, in the room object.</summary>
+/// <param name="At">When it was made.</param>
+/// <param name="Until">When it ends; absent for a ban for good (until an unban).</param>
+public sealed record BanView(DateTimeOffset At, DateTimeOffset? Until);
 
 /// <summary>The rooms the caller may see (<c>GET /api/rooms</c>).</summary>
 public sealed record RoomListView(IReadOnlyList<RoomView> Rooms);
@@ -53,10 +64,12 @@ public sealed record RoomListView(IReadOnlyList<RoomView> Rooms);
 /// <param name="Role"><c>owner</c>, <c>moderator</c> or <c>member</c>.</param>
 /// <param name="JoinedAt">When they got a role in the room.</param>
 /// <param name="Online">Whether they have a connection in the room now.</param>
-public sealed record MemberView(string Id, string? Name, string Role, DateTimeOffset? JoinedAt, bool Online)
+/// <param name="MutedUntil">When their mute ends, while they are muted; absent otherwise (the room is told of mutes anyway, by <c>member</c> frames).</param>
+public sealed record MemberView(string Id, string? Name, string Role, DateTimeOffset? JoinedAt, bool Online, DateTimeOffset? MutedUntil)
 {
-    public static MemberView Of(RoomStanding standing, RoomRole role, bool online) =>
-        new(standing.UserId, standing.Name, RoomRules.RoleName(role), standing.JoinedAt, online);
+    public static MemberView Of(RoomStanding standing, RoomRole role, bool online, DateTimeOffset now) =>
+        new(standing.UserId, standing.Name, RoomRules.RoleName(role), standing.JoinedAt, online,
+            role != RoomRole.Owner && standing.MutedUntil is { } until && until > now ? until : null);
 }
 
 /// <summary>A room's members: owner first, then moderators, then members, each by when they joined.</summary>

@@ -44,8 +44,8 @@ public static class RoomsApi
         rooms.MapGet("", GetRoom)
             .WithName("GetRoom")
             .WithSummary("Read one room")
-            .WithDescription("The room object. 404 for a room nobody created that has no messages. A private room: 401 without a token, " +
-                             "403 for a non-member.")
+            .WithDescription("The room object; with a token of a user banned from the room, their 'ban' ({at, until?}). 404 for a " +
+                             "room nobody created that has no messages. A private room: 401 without a token, 403 for a non-member.")
             .Produces<RoomView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -140,7 +140,7 @@ public static class RoomsApi
 
     private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> GetRoom(
         [Description(RoomRoutes.RoomDescription)] string room,
-        HttpContext context, [FromServices] IRoomStore store, IConnectionStore connections, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] IRoomStore store, IConnectionStore connections, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = RoomAccessFilter.Of(context);
         if (await store.GetSummaryAsync(room, cancellationToken) is not { } summary)
@@ -150,7 +150,9 @@ public static class RoomsApi
             && (await store.GetReadPositionsAsync(session.User.Id, [room], cancellationToken)).TryGetValue(room, out var p))
             position = p;
         var online = (await connections.GetPresenceAsync(room, cancellationToken)).Count;
-        return TypedResults.Ok(RoomView.Of(summary, online, position, request.Role));
+        // The caller's ban, which refuses their upgrades with a 403 a browser's WebSocket cannot read.
+        var ban = request.Caller is { } caller ? RoomPolicy.ActiveBan(request.Access, caller, time.GetUtcNow()) : null;
+        return TypedResults.Ok(RoomView.Of(summary, online, position, request.Role, ban));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(

@@ -219,6 +219,65 @@ public sealed class ModerationTests(SharedChatApp shared) : IClassFixture<Shared
         Assert.False(admin.Closed.IsCompleted);
     }
 
+    [Theory]
+    [InlineData("public")]
+    [InlineData("private")]
+    public async Task TheRoomObjectTellsABannedUserTheirBanWhichTheirRefusedUpgradeCannot(string visibility)
+    {
+        var scene = await RoomScene.CreateAsync(shared.App, visibility);
+        var path = $"/api/rooms/{scene.Room}";
+        Assert.False((await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Victim, null, 200)).TryGetProperty("ban", out _));
+
+        var record = await scene.Rooms.ModeratedAsync(scene.Moderator, scene.Room, "ban", scene.Victim.UserId, 3600);
+
+        if (visibility == "public")
+        {
+            var ban = (await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Victim, null, 200)).GetProperty("ban");
+            Assert.Equal(record.GetProperty("until").GetString(), ban.GetProperty("until").GetString());
+            Assert.Equal(record.GetProperty("at").GetString(), ban.GetProperty("at").GetString());
+        }
+        else
+        {
+            // A ban takes a private room's membership away: the room says no more than to any outsider.
+            using var refused = await scene.Rooms.SendAsync(HttpMethod.Get, path, scene.Victim);
+            Assert.Equal("Not a member", (await ProblemAssert.IsProblemAsync(refused, 403)).GetProperty("title").GetString());
+        }
+        // Nobody else reads someone's ban in the room object.
+        Assert.False((await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Owner, null, 200)).TryGetProperty("ban", out _));
+
+        // For good: no until. An unban ends it.
+        await scene.Rooms.ModeratedAsync(scene.Owner, scene.Room, "ban", scene.Outsider.UserId);
+        if (visibility == "public")
+        {
+            var forGood = (await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Outsider, null, 200)).GetProperty("ban");
+            Assert.True(forGood.TryGetProperty("at", out _));
+            Assert.False(forGood.TryGetProperty("until", out _));
+            await scene.Rooms.ModeratedAsync(scene.Owner, scene.Room, "unban", scene.Victim.UserId);
+            Assert.False((await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Victim, null, 200)).TryGetProperty("ban", out _));
+        }
+    }
+
+    [Fact]
+    public async Task TheMemberListSaysWhoIsMutedUntilWhen()
+    {
+        var scene = await RoomScene.CreateAsync(shared.App);
+        var path = $"/api/rooms/{scene.Room}/members";
+        var record = await scene.Rooms.ModeratedAsync(scene.Moderator, scene.Room, "mute", scene.Victim.UserId, 600);
+
+        foreach (var reader in new[] { scene.Owner, scene.GuestMember })
+        {
+            var members = (await scene.Rooms.JsonAsync(HttpMethod.Get, path, reader, null, 200)).GetProperty("members").EnumerateArray().ToList();
+            Assert.Equal(record.GetProperty("until").GetString(),
+                members.Single(m => m.GetProperty("id").GetString() == scene.Victim.UserId).GetProperty("mutedUntil").GetString());
+            Assert.All(members.Where(m => m.GetProperty("id").GetString() != scene.Victim.UserId),
+                m => Assert.False(m.TryGetProperty("mutedUntil", out _)));
+        }
+
+        await scene.Rooms.ModeratedAsync(scene.Moderator, scene.Room, "unmute", scene.Victim.UserId);
+        var after = (await scene.Rooms.JsonAsync(HttpMethod.Get, path, scene.Owner, null, 200)).GetProperty("members").EnumerateArray();
+        Assert.All(after, m => Assert.False(m.TryGetProperty("mutedUntil", out _)));
+    }
+
     internal static JsonElement Record(JsonElement list, int index) => list.GetProperty("records")[index];
 
     [Fact]
