@@ -74,6 +74,41 @@ test('a failed read keeps the list and tries again later; concurrent refreshes s
   assert.equal(calls, 3);
 });
 
+test('the directory is loading until its first answer, failed while it cannot read before one, then ready (also when empty)', async () => {
+  const clock = new FakeClock();
+  let answer;
+  const seen = [];
+  const directory = new RoomDirectory({
+    api: { list: () => answer() },
+    onChange: rooms => seen.push([directory.status, rooms.length]),
+    clock,
+  });
+  assert.equal(directory.status, 'loading');
+  answer = () => new Promise(() => {}); // the first read takes its time
+  directory.refresh();
+  await settle();
+  assert.equal(directory.status, 'loading');
+  assert.deepEqual(seen, [], 'nothing to show yet: not an empty list');
+
+  const failing = new RoomDirectory({ api: { list: async () => { throw new Error('down'); } }, onChange: () => seen.push([failing.status]), clock });
+  await failing.refresh();
+  assert.deepEqual(seen, [['failed']]);
+
+  const empty = new RoomDirectory({ api: { list: async () => ({ rooms: [] }) }, onChange: rooms => seen.push([empty.status, rooms.length]), clock });
+  await empty.refresh();
+  assert.deepEqual(seen.at(-1), ['ready', 0]);
+  const later = new RoomDirectory({
+    api: { list: async () => { if (answer === 'down') throw new Error('down'); return { rooms: [{ room: 'a' }] }; } },
+    onChange: () => seen.push(['later', later.status]),
+    clock,
+  });
+  await later.refresh();
+  answer = 'down';
+  await later.refresh();
+  assert.deepEqual(seen.slice(-1), [['later', 'ready']], 'a failure after an answer keeps the list shown, silently');
+  assert.equal(later.status, 'ready');
+});
+
 test('read positions are saved after a pause, only the highest, only forward', async () => {
   const clock = new FakeClock();
   const saved = [];

@@ -43,7 +43,11 @@ export function withoutInvite(href) {
   return url.href;
 }
 
-/** The list of rooms, read again every REFRESH_EVERY_MS while running; onChange(rooms) after each read. */
+/**
+ * The list of rooms, read again every REFRESH_EVERY_MS while running; onChange(rooms) after each
+ * read, and after a failed one until the first answer. `status` is 'loading' until that first
+ * answer ('failed' while reads fail before it), then 'ready': the page says "No rooms" only then.
+ */
 export class RoomDirectory {
   #api;
   #clock;
@@ -52,6 +56,7 @@ export class RoomDirectory {
   #running = false;
   #reading = null;
   rooms = [];
+  status = 'loading';
 
   constructor({ api, onChange, clock = browserClock }) {
     this.#api = api;
@@ -85,9 +90,14 @@ export class RoomDirectory {
       const body = await this.#api.list();
       const rooms = Array.isArray(body) ? body : body?.rooms;
       this.rooms = Array.isArray(rooms) ? rooms : [];
+      this.status = 'ready';
       this.#onChange(this.rooms);
     } catch {
-      // Kept as it was; the next read tries again.
+      // Kept as it was; the next read tries again. Before any answer, the page says it could not read.
+      if (this.status !== 'ready') {
+        this.status = 'failed';
+        this.#onChange(this.rooms);
+      }
     } finally {
       if (this.#running) this.#timer = this.#clock.setTimeout(() => this.refresh(), REFRESH_EVERY_MS);
     }

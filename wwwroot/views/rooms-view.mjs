@@ -5,10 +5,13 @@ import { checkRoom } from '../modules/protocol.mjs';
 import { checkTitle, roomLabel, unreadShown } from '../modules/room-list.mjs';
 import { byTestId, make } from './dom.mjs';
 
+/** What the list says while it has no room to show: before the first answer, or after it. */
+const EMPTY_TEXT = { loading: 'Loading rooms…', failed: 'Could not read the rooms; trying again…', ready: 'No rooms to show yet.' };
+
 export class RoomsView {
   #panel = byTestId('room-list-panel');
   #list = byTestId('room-list');
-  #empty = document.querySelector('.rooms-empty');
+  #empty = byTestId('rooms-status');
   #toggle = byTestId('rooms-button');
   #total = byTestId('rooms-unread-total');
   #newRoom = byTestId('new-room-button');
@@ -74,8 +77,14 @@ export class RoomsView {
     if (open) (this.#list.querySelector('[aria-current="page"]') ?? this.#list.querySelector('button') ?? this.#newRoom).focus();
   }
 
-  /** rooms: the server's list, in its order; current: the room being read; hidden: whether the tab is. */
-  show(rooms, { current = null, hidden = false } = {}) {
+  /**
+   * rooms: the server's list, in its order; current: the room being read; hidden: whether the tab
+   * is; status: the directory's ('loading' until its first answer, 'failed', 'ready').
+   */
+  show(rooms, { current = null, hidden = false, status = 'ready' } = {}) {
+    this.#list.setAttribute('aria-busy', String(status !== 'ready'));
+    this.#empty.dataset.status = status;
+    this.#empty.textContent = EMPTY_TEXT[status] ?? EMPTY_TEXT.ready;
     // Read again every few seconds: rebuilt only when something shown changed, keeping the focus.
     const shown = JSON.stringify([current, rooms.map(r => [r.room, r.title, r.visibility, r.online, unreadShown(r, current, hidden)])]);
     if (shown === this.#shown) return;
