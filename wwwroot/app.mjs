@@ -89,7 +89,7 @@ const views = {
 };
 
 function showRooms() {
-  views.rooms.show(directory.rooms, { current: room?.name ?? null, hidden: document.hidden });
+  views.rooms.show(directory.rooms, { current: room?.name ?? null, hidden: document.hidden, status: directory.status });
   views.rooms.canCreate(Boolean(sessions.saved()));
 }
 
@@ -161,6 +161,8 @@ async function enter(roomName, session) {
       // A member frame may change this user's role, and with it who may delete others' messages.
       frame: frame => { current.frame(frame); chat.setRole(current.actingRole); },
       ended: code => current.closed(code),
+      // A socket refused while the server answers: banned, or no longer a member of a private room?
+      refused: () => current.refused(),
       seen: seq => { if (!document.hidden) reads.seen(roomName, seq); },
     },
   });

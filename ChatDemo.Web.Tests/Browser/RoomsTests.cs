@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChatDemo.Web.Tests.TestInfrastructure;
 using Microsoft.Playwright;
@@ -56,17 +57,31 @@ public sealed class RoomsTests(BrowserFixture browser)
         await Expect(ivy.Page.GetByTestId("leave-room-button")).ToBeVisibleAsync();
         await ivy.Page.GetByTestId("members-close").ClickAsync();
 
-        // Mute for ten minutes: the invitee's composer is disabled and says until when.
+        // Mute for ten minutes: the invitee's composer is disabled and says until when. The panel
+        // offers only the action that applies: Mute while not muted, then Unmute.
         var row = await olive.MemberActionsAsync(ivyId);
+        await Expect(row.GetByTestId("unmute-button")).ToHaveCountAsync(0);
         await row.GetByTestId("mute-duration").SelectOptionAsync("600");
         await row.GetByTestId("mute-button").ClickAsync();
         await Expect(ivy.Composer).ToBeDisabledAsync();
         await Expect(ivy.Page.GetByTestId("composer-muted")).ToHaveTextAsync(new Regex(@"^You are muted until \d{1,2}:\d\d( [AP]M)?\.$"));
-        await Expect(olive.Member(ivyId).GetByTestId("member-muted")).ToBeVisibleAsync();
+        await Expect(olive.Member(ivyId).GetByTestId("member-muted")).ToHaveTextAsync(new Regex(@"^muted until \d{1,2}:\d\d( [AP]M)?$"));
         await Expect(olive.SystemLines.Last).ToHaveTextAsync(new Regex("^Ivy was muted until .* by Olive$"));
+        await Expect(row.GetByTestId("mute-button")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("unmute-button")).ToBeFocusedAsync();
 
+        // A fresh page (no frame seen) knows the mute from the member list.
+        await olive.Page.ReloadAsync();
+        await olive.ExpectConnectedAsync();
+        await olive.OpenMembersAsync();
+        await Expect(olive.Member(ivyId)).ToHaveAttributeAsync("data-muted-until", new Regex(@"^\d{4}-"));
+        await Expect(olive.Member(ivyId).GetByTestId("member-muted")).ToBeVisibleAsync();
         row = await olive.MemberActionsAsync(ivyId);
+        await Expect(row.GetByTestId("mute-button")).ToHaveCountAsync(0);
         await row.GetByTestId("unmute-button").ClickAsync();
+        await Expect(olive.Member(ivyId).GetByTestId("member-muted")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("unmute-button")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("mute-button")).ToBeVisibleAsync();
         await Expect(ivy.Composer).ToBeEnabledAsync();
         await Expect(ivy.Page.GetByTestId("composer-muted")).ToBeHiddenAsync();
 
@@ -185,6 +200,155 @@ public sealed class RoomsTests(BrowserFixture browser)
         await Expect(vic.Notice).ToHaveAttributeAsync("data-reason", "kicked");
         await Expect(olive.Member(vicId)).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task SomeoneBannedWhileAwaySeesTheBanOnceBackAndThePageStopsTryingInsteadOfRenewingTheirSession()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var olive = await ChatPage.OpenAsync(browser.Browser, app);
+        await using var bob = await ChatPage.OpenAsync(browser.Browser, app);
+        await olive.JoinAsync("Olive");
+        await olive.CreateRoomAsync("open-b", isPrivate: false);
+        await bob.JoinAsync("Bob", "open-b");
+        var bobId = await bob.UserIdAsync();
+
+        // Away (offline) while banned for an hour: the 4402 close never reaches the page.
+        await bob.Context.SetOfflineAsync(true);
+        await Expect(bob.Status).ToHaveAttributeAsync("data-state", "offline");
+        Assert.Equal(200, await ActAsync(olive, "open-b", new { action = "ban", userId = bobId, durationSeconds = 3600 }));
+        var sockets = new List<string>();
+        bob.Page.WebSocket += (_, socket) => { lock (sockets) sockets.Add(socket.Url); };
+
+        // Back online: the upgrade is refused (403, which a browser cannot read); the page asks the room why.
+        await bob.Context.SetOfflineAsync(false);
+        await Expect(bob.Notice).ToHaveAttributeAsync("data-reason", "banned");
+        await Expect(bob.Notice.Locator(".room-notice-text")).ToHaveTextAsync(new Regex(@"^You are banned from #open-b until \d{1,2}:\d\d( [AP]M)?\.$"));
+        await Expect(bob.Page.GetByTestId("notice-action")).ToHaveTextAsync("Back to the room list");
+        await Expect(bob.Page.GetByTestId("notice-action")).ToBeFocusedAsync();
+        await Expect(bob.Status).ToHaveAttributeAsync("data-state", "offline");
+        await Expect(bob.Composer).ToBeHiddenAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4)); // past two refusals and several backoff steps
+        lock (sockets) Assert.True(sockets.Count <= 1, $"sockets opened after the ban: {string.Join(", ", sockets)}");
+        await Expect(bob.Notice).ToBeVisibleAsync();
+        Assert.Equal(bobId, await bob.UserIdAsync()); // no new guest session to get round the ban
+
+        // Back to the room list, then the room again from the list: stopped at the door, no socket at all.
+        await bob.Page.GetByTestId("notice-action").ClickAsync();
+        await Expect(bob.Page.Locator("#join-view")).ToBeVisibleAsync();
+        lock (sockets) sockets.Clear();
+        await bob.RoomItem("open-b").ClickAsync();
+        await Expect(bob.Notice).ToHaveAttributeAsync("data-reason", "banned");
+        await Expect(bob.Notice).ToContainTextAsync("You are banned from #open-b until");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        lock (sockets) Assert.Empty(sockets);
+
+        // Unbanned: the room opens again.
+        Assert.Equal(200, await ActAsync(olive, "open-b", new { action = "unban", userId = bobId }));
+        await bob.Page.GetByTestId("notice-action").ClickAsync();
+        await bob.OpenRoomFromListAsync("open-b");
+        await Expect(bob.Notice).ToBeHiddenAsync();
+        await Expect(bob.Composer).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task SomeoneRemovedFromAPrivateRoomWhileAwayIsToldTheyCannotEnterAndThePageStopsTrying()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var olive = await ChatPage.OpenAsync(browser.Browser, app);
+        await using var ivy = await ChatPage.OpenAsync(browser.Browser, app);
+        await olive.JoinAsync("Olive");
+        await olive.CreateRoomAsync("team-r", isPrivate: true);
+        await olive.OpenMembersAsync();
+        await ivy.JoinByInviteAsync(await olive.CreateInviteLinkAsync(), "Ivy");
+        var ivyId = await ivy.UserIdAsync();
+
+        await ivy.Context.SetOfflineAsync(true);
+        await Expect(ivy.Status).ToHaveAttributeAsync("data-state", "offline");
+        Assert.Equal(204, await olive.Page.EvaluateAsync<int>(
+            "async userId => (await fetch(`/api/rooms/team-r/members/${userId}`, { method: 'DELETE', headers: { authorization: `Bearer ${JSON.parse(localStorage.getItem('chatdemo.session')).token}` } })).status",
+            ivyId));
+        var sockets = new List<string>();
+        ivy.Page.WebSocket += (_, socket) => { lock (sockets) sockets.Add(socket.Url); };
+
+        await ivy.Context.SetOfflineAsync(false);
+        await Expect(ivy.Page.Locator("#join-error")).ToHaveTextAsync(new Regex("^You cannot enter #team-r: .*not a member"));
+        await Expect(ivy.Page.Locator("#room-view")).ToBeHiddenAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        lock (sockets) Assert.True(sockets.Count <= 1, $"sockets opened after the refusal: {string.Join(", ", sockets)}");
+        Assert.Equal(ivyId, await ivy.UserIdAsync());
+    }
+
+    [Fact]
+    public async Task TheRoomListSaysItIsLoadingUntilTheFirstAnswerAndEmptyOnlyWhenTheAnswerIs()
+    {
+        await using var app = await ChatApp.StartAsync();
+        await using var eve = await ChatPage.OpenAsync(browser.Browser, app);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await eve.Page.RouteAsync("**/api/rooms", async route =>
+        {
+            await answer.Task;
+            await route.ContinueAsync();
+        });
+
+        await eve.GotoAsync();
+        var status = eve.Page.GetByTestId("rooms-status");
+        await Expect(status).ToHaveTextAsync("Loading rooms…");
+        await Expect(status).ToHaveAttributeAsync("role", "status");
+        await Expect(eve.Page.GetByTestId("room-list")).ToHaveAttributeAsync("aria-busy", "true");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Expect(eve.Page.GetByText("No rooms to show yet.")).ToHaveCountAsync(0);
+
+        answer.SetResult();
+        await Expect(status).ToHaveTextAsync("No rooms to show yet.");
+        await Expect(status).ToHaveAttributeAsync("data-status", "ready");
+        await Expect(eve.Page.GetByTestId("room-list")).ToHaveAttributeAsync("aria-busy", "false");
+    }
+
+    [Fact]
+    public async Task AnAdministratorWhoOpensAnUnlistedPrivateRoomByNameGetsTheMembersPanelAndActsAsItsOwner()
+    {
+        await using var app = await ChatApp.StartAsync();
+        var rooms = new RoomsClient(app);
+        var owner = rooms.Member("Olga Owner");
+        await rooms.CreateRoomAsync(owner, "hidden-a", "private", null);
+        var member = await rooms.GuestAsync("Gus");
+        await rooms.JoinedAsync(member, "hidden-a", await rooms.InviteAsync(owner, "hidden-a"));
+        var ada = rooms.Member("Ada Admin", admin: true);
+
+        await using var page = await ChatPage.OpenAsync(browser.Browser, app);
+        await page.GotoAsync();
+        await page.Page.EvaluateAsync("""
+            ([session, name]) => {
+              localStorage.setItem('chatdemo.session', session);
+              localStorage.setItem('chatdemo.name', name);
+              localStorage.setItem('chatdemo.inRoom', 'hidden-a');
+            }
+            """, new object[] { JsonSerializer.Serialize(new { userId = ada.UserId, name = ada.Name, token = ada.Token,
+                expiresAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"), kind = "member", admin = true }), ada.Name });
+        await page.GotoAsync("/?room=hidden-a");
+        await page.ExpectConnectedAsync();
+        await Expect(page.RoomItem("hidden-a")).ToHaveCountAsync(0); // not in an administrator's list
+
+        await page.OpenMembersAsync();
+        await Expect(page.Page.Locator("#members-title")).ToHaveTextAsync("Members of #hidden-a");
+        await Expect(page.Member(owner.UserId).GetByTestId("member-role")).ToHaveTextAsync("Owner");
+        await Expect(page.Page.GetByTestId("invite-section")).ToBeVisibleAsync();
+        var row = await page.MemberActionsAsync(member.UserId);
+        await Expect(row.GetByTestId("role-button")).ToHaveTextAsync("Make moderator");
+        await row.GetByTestId("role-button").ClickAsync();
+        await Expect(page.Member(member.UserId).GetByTestId("member-role")).ToHaveTextAsync("Moderator");
+        await Expect(page.Member(owner.UserId).GetByTestId("member-actions")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>A moderation action by this tab's session, as another client would send it: the status.</summary>
+    private static async Task<int> ActAsync(ChatPage by, string room, object action) =>
+        await by.Page.EvaluateAsync<int>("""
+            async ([room, body]) => (await fetch(`/api/rooms/${room}/moderation`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${JSON.parse(localStorage.getItem('chatdemo.session')).token}` },
+              body: JSON.stringify(body),
+            })).status
+            """, new object[] { room, action });
 
     [Fact]
     public async Task AForgedInviteIsRefusedInWordsAndJoinsNothing()

@@ -23,7 +23,7 @@ describe('backoff', () => {
 });
 
 /** A connection over fake sockets and a fake clock, with its events and callbacks recorded. */
-function harness({ waiting = [], online = true, serverUp = true, synchronize } = {}) {
+function harness({ waiting = [], online = true, serverUp = true, synchronize, explainRefusal } = {}) {
   const clock = new FakeClock();
   const sockets = fakeSockets();
   const texts = new Map(waiting.map(id => [id, `text of ${id}`]));
@@ -35,6 +35,7 @@ function harness({ waiting = [], online = true, serverUp = true, synchronize } =
     synchronize: synchronize ?? (async () => { h.syncs += 1; }),
     renewSession: async () => { h.renewals += 1; h.token = `token-${h.renewals + 1}`; },
     serverAnswers: async () => h.serverUp,
+    ...(explainRefusal ? { explainRefusal: () => explainRefusal(h) } : {}),
     outbox: { waiting: () => [...texts.keys()], textOf: id => texts.get(id) ?? null },
     WebSocket: sockets.WebSocket,
     clock,
@@ -201,6 +202,56 @@ test('two sockets refused while the server answers: a new session before the nex
   await h.clock.advance(500);
   assert.equal(h.renewals, 1);
   assert.equal(h.sockets.last.url.searchParams.get('token'), 'token-2');
+});
+
+test('a socket refused while the server answers is explained before the next attempt; an ending explanation stops it for good', async () => {
+  const explained = [];
+  const h = harness({
+    explainRefusal: async conn => {
+      explained.push(conn.sockets.created.length);
+      if (explained.length === 2) conn.connection.stop(); // the room said: banned (the app halts the room)
+    },
+  });
+  h.connection.start();
+  await settle();
+  h.sockets.last.close();
+  await settle();
+  assert.deepEqual(explained, [1]);
+  await h.clock.advance(250);
+  assert.equal(h.sockets.created.length, 2, 'not ended: tried again');
+  h.sockets.last.close();
+  await settle();
+  assert.deepEqual(explained, [1, 2]);
+  await h.clock.advance(BACKOFF_MAX_MS * 4);
+  assert.equal(h.sockets.created.length, 2, 'no socket after the ending explanation');
+  assert.equal(h.renewals, 0, 'and no new session to get round a ban');
+  assert.equal(h.connection.state, 'offline');
+});
+
+test('the next attempt waits for the explanation; none is asked while the server is down or after an open socket closes', async () => {
+  let release;
+  const explained = [];
+  const h = harness({ explainRefusal: () => { explained.push(1); return new Promise(resolve => { release = resolve; }); } });
+  h.connection.start();
+  await settle();
+  h.sockets.last.close();
+  await settle();
+  await h.clock.advance(BACKOFF_MAX_MS);
+  assert.equal(h.sockets.created.length, 1, 'still asking why');
+  release();
+  await settle();
+  await h.clock.advance(250);
+  assert.equal(h.sockets.created.length, 2);
+
+  h.sockets.last.open();
+  await settle();
+  h.sockets.last.serverClose(1001, 'restart');
+  await settle();
+  h.serverUp = false;
+  await h.clock.advance(250);
+  h.sockets.last.close();
+  await settle();
+  assert.equal(explained.length, 1);
 });
 
 test('sockets failing while the server is down (a restart) keep the session', async () => {

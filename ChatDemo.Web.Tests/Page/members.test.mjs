@@ -26,13 +26,13 @@ test('owners and moderators invite; members and outsiders do not', () => {
 });
 
 test("an owner may do everything to members and moderators, nothing to themself", () => {
-  assert.deepEqual(allowedActions('owner', owner.id, bob), ['mute', 'unmute', 'kick', 'ban', 'remove', 'promote']);
-  assert.deepEqual(allowedActions('owner', owner.id, mod), ['mute', 'unmute', 'kick', 'ban', 'remove', 'demote']);
+  assert.deepEqual(allowedActions('owner', owner.id, bob), ['mute', 'kick', 'ban', 'remove', 'promote']);
+  assert.deepEqual(allowedActions('owner', owner.id, mod), ['mute', 'kick', 'ban', 'remove', 'demote']);
   assert.deepEqual(allowedActions('owner', owner.id, owner), []);
 });
 
 test('a moderator may act on members only: never on the owner, another moderator or themself, and never on roles', () => {
-  assert.deepEqual(allowedActions('moderator', mod.id, bob), ['mute', 'unmute', 'kick', 'ban', 'remove']);
+  assert.deepEqual(allowedActions('moderator', mod.id, bob), ['mute', 'kick', 'ban', 'remove']);
   assert.deepEqual(allowedActions('moderator', mod.id, mod2), []);
   assert.deepEqual(allowedActions('moderator', mod.id, owner), []);
   assert.deepEqual(allowedActions('moderator', mod.id, mod), []);
@@ -40,9 +40,17 @@ test('a moderator may act on members only: never on the owner, another moderator
 
 test('a visitor (online without a role) can be muted, kicked and banned, not removed or promoted', () => {
   const visitor = { id: 'u_v', name: 'Vic', role: null };
-  assert.deepEqual(allowedActions('owner', owner.id, visitor), ['mute', 'unmute', 'kick', 'ban']);
-  assert.deepEqual(allowedActions('moderator', mod.id, visitor), ['mute', 'unmute', 'kick', 'ban']);
+  assert.deepEqual(allowedActions('owner', owner.id, visitor), ['mute', 'kick', 'ban']);
+  assert.deepEqual(allowedActions('moderator', mod.id, visitor), ['mute', 'kick', 'ban']);
   assert.deepEqual(allowedActions('member', bob.id, visitor), []);
+});
+
+test('a muted member or visitor is offered Unmute instead of Mute, never both', () => {
+  const until = '2026-03-01T10:10:00Z';
+  assert.deepEqual(allowedActions('owner', owner.id, { ...bob, mutedUntil: until }), ['unmute', 'kick', 'ban', 'remove', 'promote']);
+  assert.deepEqual(allowedActions('moderator', mod.id, { ...bob, mutedUntil: until }), ['unmute', 'kick', 'ban', 'remove']);
+  assert.deepEqual(allowedActions('owner', owner.id, { id: 'u_v', role: null, mutedUntil: until }), ['unmute', 'kick', 'ban']);
+  assert.deepEqual(allowedActions('owner', owner.id, { ...bob, mutedUntil: null }), ['mute', 'kick', 'ban', 'remove', 'promote']);
 });
 
 test('members and outsiders get no actions on anyone', () => {
@@ -115,9 +123,13 @@ test('until a time today, on another day, or for good', () => {
 
 test('what the page says when a stay ends', () => {
   assert.equal(endingText({ reason: 'kicked', room: 'team-a', by: 'Olive' }), 'You were kicked from #team-a by Olive. You may rejoin.');
-  assert.equal(endingText({ reason: 'banned', room: 'team-a' }), 'You are banned from #team-a.');
+  assert.equal(endingText({ reason: 'banned', room: 'team-a' }), 'You are banned from #team-a until a moderator lifts the ban.');
+  const now = Date.parse('2026-03-01T10:00:00');
+  assert.match(endingText({ reason: 'banned', room: 'team-a', by: 'Mo', until: '2026-03-01T14:05:00' }, now),
+    /^You are banned from #team-a by Mo until \d\d?:05( [AP]M)?\.$/);
   assert.equal(endingText({ reason: 'removed', room: 'team-a', by: 'Mo' }), 'You were removed from #team-a by Mo.');
   assert.equal(endingText({ reason: 'refused', room: 'team-a', detail: 'Not a member' }), 'You cannot enter #team-a: Not a member.');
+  assert.equal(endingText({ reason: 'refused', room: 'team-a', detail: 'Ask for an invitation.' }), 'You cannot enter #team-a: Ask for an invitation.');
 });
 
 test("an invite's refusal is said in words by its reason, else the problem's detail", () => {

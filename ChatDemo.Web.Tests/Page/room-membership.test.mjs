@@ -24,7 +24,7 @@ function recordingViews() {
 }
 
 /** A fake rooms API over one room; every call is recorded; failures are set per method. */
-function fakeApi({ room, listed = true, members = [olive, mo, bob], log = [], fail = {} }) {
+function fakeApi({ room, listed = true, members = [olive, mo, bob], log = [], fail = {}, roomAnswer = room }) {
   const calls = [];
   const answer = (method, value) => async (...args) => {
     calls.push([method, ...args]);
@@ -35,6 +35,7 @@ function fakeApi({ room, listed = true, members = [olive, mo, bob], log = [], fa
     calls,
     list: answer('list', () => ({ rooms: [{ room: 'lobby', owner: null, visibility: 'public' }, ...(listed && room ? [room] : [])] })),
     access: answer('access', { room: room?.room, users: [] }),
+    room: answer('room', () => roomAnswer),
     members: answer('members', () => ({ room: room?.room, members })),
     moderationLog: answer('moderationLog', () => ({ records: log })),
     moderate: answer('moderate', { id: 'r_1' }),
@@ -66,8 +67,8 @@ test("an owner's room shows the Members button, the members with each one's acti
   assert.equal(model.canLeave, false, 'an owner cannot leave');
   assert.deepEqual(model.members.map(m => [m.id, m.you, m.actions]), [
     ['u_o', true, []],
-    ['u_m', false, ['mute', 'unmute', 'kick', 'ban', 'remove', 'demote']],
-    ['u_b', false, ['mute', 'unmute', 'kick', 'ban', 'remove', 'promote']],
+    ['u_m', false, ['mute', 'kick', 'ban', 'remove', 'demote']],
+    ['u_b', false, ['mute', 'kick', 'ban', 'remove', 'promote']],
   ]);
   assert.deepEqual(model.bans.map(b => b.user.id), ['u_x']);
 });
@@ -92,20 +93,92 @@ test('an administrator without a role acts as the owner', async () => {
   assert.deepEqual(model.members.find(m => m.id === 'u_m').actions.at(-1), 'demote');
 });
 
-test('a listed room is read from the list alone: no GET /api/rooms/{room}, which answers 404 for a new room', async () => {
+test('a listed created room is read with GET /api/rooms/{room} (whose ban the list does not carry)', async () => {
   const r = membership();
   await r.m.load();
-  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'members', 'access', 'moderationLog']);
+  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'room', 'members', 'access', 'moderationLog']);
   assert.equal(r.m.room.visibility, 'private');
 });
 
+test('a listed room nobody created is entered from the list alone: no GET /api/rooms/{room}, which could answer 404', async () => {
+  const r = membership({ room: { room: 'team-a', visibility: 'public', owner: null } });
+  assert.equal(await r.m.load(), true);
+  assert.deepEqual(r.api.calls.map(c => c[0]), ['list']);
+  assert.deepEqual(r.named('members.available'), [[false]]);
+});
+
 test('a room not listed that may be read is one nobody created: no members panel, entered as in v1 (never GET /api/rooms/{room})', async () => {
-  const r = membership({ listed: false, admin: true });
+  const r = membership({ listed: false });
   assert.equal(await r.m.load(), true);
   assert.deepEqual(r.api.calls.map(c => [c[0], c[1]]), [['list', undefined], ['access', 'team-a']]);
   assert.deepEqual(r.named('members.available'), [[false]]);
   assert.equal(r.m.room, null);
   assert.deepEqual(r.ended, []);
+});
+
+test('an administrator who opens an unlisted private room by name gets its members panel and acts as its owner', async () => {
+  const ada = { id: 'u_admin', name: 'Ada' };
+  const r = membership({ me: ada, admin: true, listed: false, room: { room: 'team-a', visibility: 'private', owner: { id: olive.id, name: 'Olive' } } });
+  assert.equal(await r.m.load(), true);
+  assert.deepEqual(r.api.calls.map(c => [c[0], c[1]]).slice(0, 2), [['list', undefined], ['room', 'team-a']]);
+  assert.deepEqual(r.named('members.available'), [[true]]);
+  assert.equal(r.m.actingRole, 'owner');
+  const [model] = r.named('members.show').at(-1);
+  assert.equal(model.canInvite, true);
+  assert.deepEqual(model.members.find(m => m.id === 'u_b').actions, ['mute', 'kick', 'ban', 'remove', 'promote']);
+  assert.deepEqual(model.members.find(m => m.id === 'u_m').actions, ['mute', 'kick', 'ban', 'remove', 'demote']);
+  assert.equal(model.canLeave, false, 'an administrator holds no role to leave');
+});
+
+test("an administrator's unlisted room that nobody created (404) is entered as in v1, without a members panel", async () => {
+  const r = membership({ me: { id: 'u_admin' }, admin: true, listed: false, fail: { room: new ApiError('Not found', 404) } });
+  assert.equal(await r.m.load(), true);
+  assert.deepEqual(r.named('members.available'), [[false]]);
+  assert.equal(r.m.room, null);
+  assert.deepEqual(r.ended, []);
+});
+
+test('a banned caller is stopped at the door: the notice says banned and until when, and nothing more is read', async () => {
+  const room = { room: 'team-a', visibility: 'public', owner: { id: olive.id, name: 'Olive' } };
+  const r = membership({ me: bob, room, roomAnswer: { ...room, ban: { at: at(-1000), until: at(3_600_000) } } });
+  assert.equal(await r.m.load(), false);
+  assert.deepEqual(r.ended, [{ reason: 'banned', room: 'team-a', by: null, until: at(3_600_000), detail: null }]);
+  assert.deepEqual(r.named('notice.ended'), [[r.ended[0]]]);
+  assert.deepEqual(r.api.calls.map(c => c[0]), ['list', 'room']);
+
+  const forGood = membership({ me: bob, room, roomAnswer: { ...room, ban: { at: at(-1000) } } });
+  assert.equal(await forGood.m.load(), false);
+  assert.equal(forGood.ended[0].until, null);
+});
+
+test('a refused socket asks the room why: a ban or a 403 ends the stay once; anything else leaves the connection retrying', async () => {
+  const room = { room: 'team-a', visibility: 'public', owner: { id: olive.id, name: 'Olive' }, role: 'member' };
+  const banned = membership({ me: bob, room });
+  await banned.m.load();
+  banned.api.room = async () => ({ ...room, ban: { at: at(0), until: at(600_000) } });
+  await banned.m.refused();
+  await banned.m.refused();
+  assert.deepEqual(banned.ended, [{ reason: 'banned', room: 'team-a', by: null, until: at(600_000), detail: null }]);
+
+  const removed = membership({ me: bob });
+  await removed.m.load();
+  removed.api.room = async () => { throw new ApiError('Room team-a is private and you are not a member.', 403); };
+  await removed.m.refused();
+  assert.deepEqual(removed.ended.map(e => [e.reason, e.detail]), [['refused', 'Room team-a is private and you are not a member.']]);
+
+  const expired = membership({ me: bob });
+  await expired.m.load();
+  expired.api.room = async () => { throw new ApiError('Invalid session', 401); };
+  await expired.m.refused();
+  expired.api.room = async () => room;
+  await expired.m.refused();
+  assert.deepEqual(expired.ended, [], 'a refused token is the session renewal\'s business');
+
+  const uncreated = membership({ me: bob, listed: false });
+  await uncreated.m.load();
+  uncreated.api.access = async () => { throw new ApiError('Not a member', 403); };
+  await uncreated.m.refused();
+  assert.equal(uncreated.ended[0].reason, 'refused', 'a room created meanwhile as private refuses through …/presence');
 });
 
 test('a private room that refuses the caller (403) is not entered: the notice says so and the app goes back to the list', async () => {
@@ -258,7 +331,7 @@ test('presence frames mark members online or offline, and list visitors (online 
   assert.equal(r.named('members.show').at(-1)[0].members.find(m => m.id === 'u_b').online, false);
   r.m.frame({ type: 'presence', room: 'team-a', status: 'online', user: { id: 'u_z', name: 'Zed' } });
   let [model] = r.named('members.show').at(-1);
-  assert.deepEqual(model.visitors.map(v => [v.id, v.role, v.actions]), [['u_z', null, ['mute', 'unmute', 'kick', 'ban']]]);
+  assert.deepEqual(model.visitors.map(v => [v.id, v.role, v.actions]), [['u_z', null, ['mute', 'kick', 'ban']]]);
   r.m.frame({ type: 'presence', room: 'other', status: 'offline', user: { id: 'u_z', name: 'Zed' } });
   assert.equal(r.named('members.show').at(-1)[0].visitors.length, 1, "another room's presence changes nothing");
   r.m.frame({ type: 'presence', room: 'team-a', status: 'offline', user: { id: 'u_z', name: 'Zed' } });
@@ -272,9 +345,10 @@ test("a public room's visitors, read with the presence list, can be muted, kicke
   owner.api.access = async () => ({ room: 'team-a', users: [{ id: 'u_o', name: 'Olive' }, { id: 'u_v', name: 'Vic' }] });
   await owner.m.load();
   const [model] = owner.named('members.show').at(-1);
-  assert.deepEqual(model.visitors.map(v => [v.id, v.name, v.online, v.actions]), [['u_v', 'Vic', true, ['mute', 'unmute', 'kick', 'ban']]]);
+  assert.deepEqual(model.visitors.map(v => [v.id, v.name, v.online, v.actions]), [['u_v', 'Vic', true, ['mute', 'kick', 'ban']]]);
   owner.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_v', name: 'Vic' }, until: at(60_000), at: at(0) });
   assert.equal(owner.named('members.show').at(-1)[0].visitors[0].mutedUntil, at(60_000));
+  assert.deepEqual(owner.named('members.show').at(-1)[0].visitors[0].actions, ['unmute', 'kick', 'ban']);
   owner.m.frame({ type: 'member', room: 'team-a', event: 'joined', user: { id: 'u_v', name: 'Vic' }, role: 'member', at: at(1) });
   assert.deepEqual(owner.named('members.show').at(-1)[0].visitors, [], 'joined: now a member');
 
@@ -295,15 +369,28 @@ test('a ban read from the log that names its user by id only keeps the name the 
   assert.deepEqual(model.bans.map(b => [b.user.id, b.user.name, b.until]), [['u_b', 'Bob', null]]);
 });
 
-test("a member's mute known from a frame survives reading the members again, and is not shown once it ended", async () => {
-  const r = membership();
+test("the members' answer says who is muted until when: Unmute instead of Mute while it lasts; frames keep it current", async () => {
+  const members = [olive, mo, { ...bob, mutedUntil: at(60_000) }];
+  const r = membership({ members });
   await r.m.load();
-  r.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_b', name: 'Bob' }, until: at(60_000), at: at(0) });
-  await r.m.refresh();
-  let [model] = r.named('members.show').at(-1);
-  assert.equal(model.members.find(m => m.id === 'u_b').mutedUntil, at(60_000));
+  const bobShown = () => r.named('members.show').at(-1)[0].members.find(m => m.id === 'u_b');
+  assert.equal(bobShown().mutedUntil, at(60_000));
+  assert.deepEqual(bobShown().actions, ['unmute', 'kick', 'ban', 'remove', 'promote']);
+  r.m.frame({ type: 'member', room: 'team-a', event: 'unmuted', user: { id: 'u_b', name: 'Bob' }, by: { id: 'u_o', name: 'Olive' }, at: at(1) });
+  assert.equal(bobShown().mutedUntil, null);
+  assert.deepEqual(bobShown().actions, ['mute', 'kick', 'ban', 'remove', 'promote']);
+  r.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_b', name: 'Bob' }, until: at(30_000), at: at(2) });
+  assert.equal(bobShown().actions[0], 'unmute');
+
+  // Once the mute is over, the panel shows Mute again and no "muted until".
   await r.clock.advance(61_000);
   await r.m.refresh();
-  [model] = r.named('members.show').at(-1);
-  assert.equal(model.members.find(m => m.id === 'u_b').mutedUntil, null);
+  assert.equal(bobShown().mutedUntil, null);
+  assert.equal(bobShown().actions[0], 'mute');
+
+  // The server is believed over an older frame: an answer without mutedUntil is no mute.
+  members[2] = bob;
+  r.m.frame({ type: 'member', room: 'team-a', event: 'muted', user: { id: 'u_b', name: 'Bob' }, until: at(600_000), at: at(3) });
+  await r.m.refresh();
+  assert.equal(bobShown().mutedUntil, null);
 });

@@ -25,7 +25,7 @@ export async function problem(response) {
 }
 
 export function roomPath(room, what, query) {
-  const path = `/api/rooms/${encodeURIComponent(room)}/${what}`;
+  const path = `/api/rooms/${encodeURIComponent(room)}${what ? `/${what}` : ''}`;
   return query ? `${path}?${new URLSearchParams(query)}` : path;
 }
 

@@ -39,8 +39,9 @@ export class ChatRoom {
   /**
    * @param options.views { header, messages, presence, typing, composer, lifecycle, reply }
    * @param options.page { baseUrl, isHidden() }
-   * @param options.observer optional { frame(frame), ended(closeCode), seen(highestSeq) }: the
-   *   room's membership side (modules/room-membership.mjs) and the read positions
+   * @param options.observer optional { frame(frame), ended(closeCode), refused(), seen(highestSeq) }: the
+   *   room's membership side (modules/room-membership.mjs: refused() asks why a socket was refused)
+   *   and the read positions
    * @param options.connection extra Connection options (the unit tests' fake socket and clock)
    */
   constructor({ name, session, api, sessions, store, views, page, observer = {}, connection = {} }) {
@@ -55,6 +56,7 @@ export class ChatRoom {
       synchronize: () => this.#synchronize(),
       renewSession: async () => { this.#state.session = await sessions.renew(this.#state.session); },
       serverAnswers: () => api.serverAnswers(),
+      explainRefusal: async () => observer.refused?.(),
       outbox: {
         waiting: () => this.#state.waiting(),
         textOf: id => {

@@ -47,6 +47,7 @@ export class Connection extends EventTarget {
   #synchronize;
   #renewSession;
   #serverAnswers;
+  #explainRefusal;
   #outbox;
   #WebSocket;
   #clock;
@@ -70,11 +71,14 @@ export class Connection extends EventTarget {
    * @param options.synchronize async () => catch up after open (history, presence); throwing drops the socket
    * @param options.renewSession async () => a new token, after two refusals while the server is up
    * @param options.serverAnswers async () => whether the server answers HTTP
+   * @param options.explainRefusal async () => asks the server why a socket was refused while it answers
+   *   (a browser cannot read the upgrade's 403): the room's side may end the stay, which stops this
+   *   connection before its next attempt (a ban, a private room's refusal; protocol.md 11.10)
    * @param options.outbox { waiting(): clientMessageIds to re-send, textOf(id): its text while still waiting, else null,
    *   replyToOf(id): the seq it replies to, or null }
    */
   constructor({
-    socketUrl, synchronize, renewSession, serverAnswers, outbox,
+    socketUrl, synchronize, renewSession, serverAnswers, outbox, explainRefusal = async () => {},
     WebSocket: socketClass = globalThis.WebSocket, clock = browserClock, random = Math.random,
     isOnline = () => globalThis.navigator?.onLine !== false,
   }) {
@@ -83,6 +87,7 @@ export class Connection extends EventTarget {
     this.#synchronize = synchronize;
     this.#renewSession = renewSession;
     this.#serverAnswers = serverAnswers;
+    this.#explainRefusal = explainRefusal;
     this.#outbox = outbox;
     this.#WebSocket = socketClass;
     this.#clock = clock;
@@ -225,7 +230,8 @@ export class Connection extends EventTarget {
         this.dispatchEvent(new CustomEvent('ended', { detail: event.code }));
         return;
       }
-      this.#drop(socket);
+      // A socket that never opened retries only once the refusal is explained (it may end the stay).
+      this.#drop(socket, opened);
       if (!opened) this.#noteFailedOpen();
     });
   }
@@ -269,8 +275,8 @@ export class Connection extends EventTarget {
     });
   }
 
-  /** Forgets a socket (closing it if needed) and plans the next attempt. */
-  #drop(socket) {
+  /** Forgets a socket (closing it if needed) and plans the next attempt (unless retry is false). */
+  #drop(socket, retry = true) {
     if (this.#socket !== socket) return;
     this.#socket = null;
     this.#ready = false;
@@ -283,7 +289,7 @@ export class Connection extends EventTarget {
     try { socket.close(); } catch { /* already closing */ }
     if (this.#stopped) return;
     this.#setState(this.#disconnectedState());
-    this.#scheduleReconnect();
+    if (retry) this.#scheduleReconnect();
   }
 
   #scheduleReconnect() {
@@ -311,6 +317,9 @@ export class Connection extends EventTarget {
    * restarting does not, so a restart never costs the user their identity.
    */
   async #noteFailedOpen() {
-    this.#refusals = (await this.#serverAnswers()) ? this.#refusals + 1 : 0;
+    const refused = await this.#serverAnswers().catch(() => false);
+    this.#refusals = refused ? this.#refusals + 1 : 0;
+    if (refused && !this.#stopped) await this.#explainRefusal().catch(() => {});
+    if (!this.#stopped && !this.#socket) this.#scheduleReconnect();
   }
 }

@@ -26,18 +26,20 @@ export function canInvite(acting) {
 }
 
 /**
- * The actions the caller may take on someone: mute, unmute, kick, ban, remove (owners and
- * moderators, never on the owner or themselves, a moderator not on another moderator) and
- * promote/demote (owners only, never on the owner). A visitor (online without a role, role null)
- * can be muted, kicked and banned, not removed or promoted. Administrators among the targets are
- * refused by the server (no list says who is one); the panel then shows its answer.
+ * The actions the caller may take on someone: mute (or unmute, when target.mutedUntil says they
+ * are muted now), kick, ban, remove (owners and moderators, never on the owner or themselves, a
+ * moderator not on another moderator) and promote/demote (owners only, never on the owner). A
+ * visitor (online without a role, role null) can be muted, kicked and banned, not removed or
+ * promoted. Administrators among the targets are refused by the server (no list says who is one);
+ * the panel then shows its answer.
  */
 export function allowedActions(acting, myUserId, target) {
   if (target.id === myUserId || target.role === 'owner') return [];
   if (acting !== 'owner' && acting !== 'moderator') return [];
   if (acting === 'moderator' && target.role === 'moderator') return [];
-  if (!target.role) return ['mute', 'unmute', 'kick', 'ban'];
-  const actions = ['mute', 'unmute', 'kick', 'ban', 'remove'];
+  const mute = target.mutedUntil ? 'unmute' : 'mute';
+  if (!target.role) return [mute, 'kick', 'ban'];
+  const actions = [mute, 'kick', 'ban', 'remove'];
   if (acting === 'owner') actions.push(target.role === 'moderator' ? 'demote' : 'promote');
   return actions;
 }
@@ -117,10 +119,10 @@ export function endingText({ reason, room, by = null, until = null, detail = nul
   const byWhom = by ? ` by ${by}` : '';
   switch (reason) {
     case 'kicked': return `You were kicked from #${room}${byWhom}. You may rejoin.`;
-    case 'banned': return `You are banned from #${room}${until ? ` ${untilText(until, now)}` : ''}${byWhom}.`;
+    case 'banned': return `You are banned from #${room}${byWhom} ${until ? untilText(until, now) : 'until a moderator lifts the ban'}.`;
     case 'removed': return `You were removed from #${room}${byWhom}.`;
     case 'left': return `You left #${room}.`;
-    default: return `You cannot enter #${room}${detail ? `: ${detail}` : ''}.`;
+    default: return `You cannot enter #${room}${detail ? `: ${detail.replace(/\.$/, '')}` : ''}.`;
   }
 }
 

@@ -79,31 +79,40 @@ export class RoomMembership {
   get actingRole() { return this.#acting(); }
 
   /**
-   * Finds the room before connecting: in the caller's room list (every created room they may
-   * read is there: public ones, and private ones where they hold a role); else it checks access
-   * (GET …/presence). False when the caller may not enter (a private room they are not a member
-   * of: the notice says so and onEnded('refused') is called); true otherwise, also when nothing
-   * can be read now (the connection then finds out on its own). A room not listed is one nobody
-   * created yet (as in v1, no members panel) — or, for an administrator, a private room they hold
-   * no role in: that one shows no members panel either, since telling the two apart takes
-   * GET /api/rooms/{room}, whose 404 for a new room a browser logs as an error.
+   * Finds the room before connecting. A created room in the caller's room list (every created
+   * room they may read is there: public ones, and private ones where they hold a role) is read
+   * with GET /api/rooms/{room}, whose `ban` says whether the caller is banned from it. A room not
+   * listed is checked with GET …/presence: it is one nobody created yet (as in v1, no members
+   * panel) — except for an administrator, who may open any private room by name and acts as its
+   * owner there: for them GET /api/rooms/{room} tells the two apart (its 404 for a new room, which
+   * a browser logs as an error, is left to administrators). False when the caller may not enter:
+   * banned, or a private room they are not a member of (the notice says so and onEnded is
+   * called); true otherwise, also when nothing can be read now (the connection then finds out).
    */
   async load() {
     this.#views.notice.clear();
     this.#views.composer.setMuted(null);
     this.#room = null;
+    let listed = true;
     try {
       this.#room = (await this.#api.list()).rooms?.find(r => r.room === this.#name) ?? null;
-    } catch { /* the list cannot be read now: check access below */ }
-    if (!this.#room) {
-      try {
-        await this.#api.access(this.#name);
-      } catch (error) {
-        if (error.status === 403) {
-          this.#end('refused', error.message);
-          return false;
-        }
+    } catch {
+      listed = false; // the list cannot be read now: check access below
+    }
+    const admin = this.#session().admin === true;
+    try {
+      if (this.#room?.owner || (listed && !this.#room && admin)) this.#room = await this.#api.room(this.#name);
+      else if (!this.#room) await this.#api.access(this.#name);
+    } catch (error) {
+      if (error.status === 403) {
+        this.#end('refused', error.message);
+        return false;
       }
+      if (error.status === 404) this.#room = null;
+    }
+    if (this.#room?.ban) {
+      this.#end('banned', null, { until: this.#room.ban.until ?? null });
+      return false;
     }
     this.#role = this.#room?.role ?? null;
     this.#views.members.available(Boolean(this.#room?.owner));
@@ -118,10 +127,10 @@ export class RoomMembership {
       const body = await this.#api.members(this.#name);
       // A log record may name its user by id only: keep the names already known.
       const names = new Map([...this.#bans.map(b => [b.user.id, b.user.name]), ...this.#members.map(m => [m.id, m.name])]);
-      // A member whose name the server does not know (name null) shows by their id; a mute known
-      // from a frame stays (the member list does not say who is muted).
+      // A member whose name the server does not know (name null) shows by their id; the server
+      // says who is muted (mutedUntil), and frames keep it current afterwards.
       const before = new Map(this.#members.map(m => [m.id, m]));
-      this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id, mutedUntil: before.get(m.id)?.mutedUntil ?? null })));
+      this.#members = sortMembers((body.members ?? []).map(m => ({ ...m, name: m.name ?? m.id, mutedUntil: m.mutedUntil ?? null })));
       const mine = this.#members.find(m => m.id === this.#session().userId);
       if (mine) this.#role = mine.role;
       if (this.#moderates()) {
@@ -151,6 +160,25 @@ export class RoomMembership {
       this.#onPresence(frame);
     } else if (frame.type === 'member' && frame.user?.id && (frame.room === undefined || frame.room === this.#name)) {
       this.#onMember(frame);
+    }
+  }
+
+  /**
+   * A socket was refused while the server answers (a browser cannot read the upgrade's 403): the
+   * room says why (docs/protocol.md 11.10). A ban or a private room's refusal ends the stay, so the
+   * connection stops; anything else (an expired session, a failed read) leaves it retrying.
+   */
+  async refused() {
+    if (this.#ended) return;
+    try {
+      if (this.#room?.owner) {
+        const room = await this.#api.room(this.#name);
+        if (room?.ban) this.#end('banned', null, { until: room.ban.until ?? null });
+      } else {
+        await this.#api.access(this.#name);
+      }
+    } catch (error) {
+      if (error.status === 403) this.#end('refused', error.message);
     }
   }
 
@@ -272,12 +300,11 @@ export class RoomMembership {
   #render() {
     const acting = this.#acting();
     const myUserId = this.#session().userId;
-    const shown = m => ({
-      ...m,
-      mutedUntil: m.mutedUntil && Date.parse(m.mutedUntil) > this.#now() ? m.mutedUntil : null,
-      you: m.id === myUserId,
-      actions: allowedActions(acting, myUserId, m),
-    });
+    const shown = m => {
+      // A mute shows (and offers Unmute instead of Mute) only while it lasts.
+      const current = { ...m, mutedUntil: m.mutedUntil && Date.parse(m.mutedUntil) > this.#now() ? m.mutedUntil : null };
+      return { ...current, you: m.id === myUserId, actions: allowedActions(acting, myUserId, current) };
+    };
     this.#views.members.show({
       room: this.#room,
       myUserId,

@@ -33,6 +33,12 @@ export function createRoomsApi(token, fetchImpl = (...args) => fetch(...args)) {
      * it never answers 404 (which a browser logs as an error) for a room nobody created yet.
      */
     access: name => request('GET', room(name, 'presence')),
+    /**
+     * GET /api/rooms/{room}: the room object, with the caller's own `ban` while they are banned
+     * (docs/protocol.md 11.1). Only for a room known to be created (or by an administrator): a room
+     * nobody created answers 404, which a browser logs as an error.
+     */
+    room: name => request('GET', room(name)),
     /** POST /api/rooms: { room, visibility, title? }; the caller becomes its owner. */
     create: ({ room: name, visibility, title }) => request('POST', '/api/rooms', { room: name, visibility, ...(title ? { title } : {}) }),
     /** PUT …/read: the read position; the server only ever moves it forward. */

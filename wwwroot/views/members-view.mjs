@@ -95,7 +95,10 @@ export class MembersView {
     }));
 
     if (focusKey?.[0] && focusKey[1]) {
-      this.#list.querySelector(`[data-user-id="${CSS.escape(focusKey[0])}"] [data-testid="${CSS.escape(focusKey[1])}"]`)?.focus();
+      // Mute becomes Unmute (and back) once it worked: focus goes to the button that replaced it.
+      const row = this.#list.querySelector(`[data-user-id="${CSS.escape(focusKey[0])}"]`);
+      const swapped = { 'mute-button': 'unmute-button', 'unmute-button': 'mute-button' }[focusKey[1]];
+      (row?.querySelector(`[data-testid="${CSS.escape(focusKey[1])}"]`) ?? (swapped && row?.querySelector(`[data-testid="${swapped}"]`)))?.focus();
     }
   }
 
