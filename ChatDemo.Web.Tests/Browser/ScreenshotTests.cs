@@ -169,8 +169,9 @@ public sealed class ScreenshotTests(BrowserFixture browser)
 
     /// <summary>
     /// Rooms (<c>rooms-{width}-{theme}.png</c>: a private room with the room list open, unread
-    /// badges on the others) and the members panel of its owner with a member's actions open
-    /// (<c>members-{width}-{theme}.png</c>).
+    /// badges on the others), the members panel of its owner with a muted member's actions open
+    /// (<c>members-{width}-{theme}.png</c>: "muted until", Unmute), and someone banned from a
+    /// public room for a day while in it (<c>banned-{width}-{theme}.png</c>).
     /// </summary>
     [Fact]
     public async Task TheRoomScreenshotsRenderFromRealRooms()
@@ -181,6 +182,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await using var app = await ChatApp.StartAsync();
         await using var olive = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
         await using var ivy = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
+        await using var bob = await ChatPage.OpenAsync(browser.Browser, app, new() { ViewportSize = Desktop, Locale = "en-GB" });
 
         await olive.JoinAsync("Olive", "lobby");
         await olive.SendAsync("Welcome! The design review is in #design at three.");
@@ -200,6 +202,27 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await ivy.OpenRoomFromListAsync("lobby");
         await olive.SendAsync("Ivy, could you look at the phone layout?");
         await Expect(ivy.RoomItem("team-a").GetByTestId("room-unread")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+        // Ivy muted for an hour: the owner's panel says until when and offers Unmute.
+        await olive.OpenMembersAsync();
+        var actions = await olive.MemberActionsAsync(ivyId);
+        await actions.GetByTestId("mute-duration").SelectOptionAsync("3600");
+        await actions.GetByTestId("mute-button").ClickAsync();
+        await Expect(olive.Member(ivyId).GetByTestId("member-muted")).ToBeVisibleAsync();
+        await Expect(actions.GetByTestId("unmute-button")).ToBeVisibleAsync();
+
+        // Bob, in #design, is banned from it for a day by Olive.
+        await bob.JoinAsync("Bob", "design");
+        await bob.SendAsync("Is the review still at three?");
+        await Expect(bob.Sent("Is the review still at three?")).ToHaveCountAsync(1);
+        var bobId = await bob.UserIdAsync();
+        Assert.Equal(200, await olive.Page.EvaluateAsync<int>("""
+            async userId => (await fetch('/api/rooms/design/moderation', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${JSON.parse(localStorage.getItem('chatdemo.session')).token}` },
+              body: JSON.stringify({ action: 'ban', userId, durationSeconds: 86400 }),
+            })).status
+            """, bobId));
+        await Expect(bob.Notice).ToHaveAttributeAsync("data-reason", "banned");
 
         var shots = new List<string>();
         foreach (var (scheme, theme) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
@@ -225,9 +248,16 @@ public sealed class ScreenshotTests(BrowserFixture browser)
                 file = $"members-{size.Width}-{theme}.png";
                 await olive.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
                 shots.Add(file);
+
+                await bob.Page.SetViewportSizeAsync(size.Width, size.Height);
+                await bob.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                await Expect(bob.Notice).ToBeInViewportAsync();
+                file = $"banned-{size.Width}-{theme}.png";
+                await bob.Page.ScreenshotAsync(new() { Path = Path.Combine(folder, file) });
+                shots.Add(file);
             }
 
-        Assert.Equal(12, shots.Count);
+        Assert.Equal(18, shots.Count);
         foreach (var file in shots)
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 10_000, $"{file} looks empty");
     }

@@ -173,7 +173,7 @@ test('an empty room is seen up to seq 0, so that its read position exists', asyn
   assert.deepEqual(seen, [0]);
 });
 
-test('halting stops the connection for good but keeps what is shown', async () => {
+test('halting stops the connection for good but keeps the conversation shown; nobody is listed online any more', async () => {
   const r = roomWith({ history: [stored(1)] });
   const socket = await enterAndOpen(r);
   const cleared = r.named('messages.clear').length;
@@ -182,6 +182,7 @@ test('halting stops the connection for good but keeps what is shown', async () =
   assert.equal(r.named('messages.clear').length, cleared);
   assert.deepEqual(r.named('messages.showConfirmed').map(([m]) => m.seq), [1]);
   assert.equal(socket.readyState, 3);
+  assert.deepEqual(r.named('presence.show').at(-1), [[], null]);
 });
 
 test("setRole lets an owner or moderator delete others' messages, and taking the role back takes it away", async () => {

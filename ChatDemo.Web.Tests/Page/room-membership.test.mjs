@@ -265,6 +265,7 @@ test('kicked, banned or removed: by the frame about oneself or by the close code
   kicked.m.closed(4401);
   assert.deepEqual(kicked.ended, [{ reason: 'kicked', room: 'team-a', by: 'Olive', until: null, detail: null }]);
   assert.deepEqual(kicked.named('notice.ended'), [[kicked.ended[0]]]);
+  assert.deepEqual(kicked.named('members.available').at(-1), [false], 'no Members button once the stay ended');
 
   const banned = membership({ me: bob });
   await banned.m.load();

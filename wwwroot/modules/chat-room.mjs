@@ -110,13 +110,18 @@ export class ChatRoom {
     this.#lifecycle.refresh();
   }
 
-  /** Stops for good but keeps what is shown (kicked, banned or removed: the notice explains). */
+  /**
+   * Stops for good but keeps the conversation shown (kicked, banned or removed: the notice
+   * explains); who is online is no longer known, so that list empties.
+   */
   halt() {
     this.#left = true;
     this.#lifecycle.leave();
     this.#typers.forEach(t => clearTimeout(t.timer));
     clearTimeout(this.#gapTimer);
     this.#connection.stop();
+    this.#views.typing.show([]);
+    this.#views.presence.show([], null);
   }
 
   leave() {

@@ -292,6 +292,7 @@ export class RoomMembership {
     if (this.#ended) return;
     this.#ended = reason;
     this.dispose();
+    this.#views.members.available(false); // nothing to act on or leave any more: no Members button
     const ending = { reason, room: this.#name, by: frame?.by?.name ?? null, until: frame?.until ?? null, detail };
     this.#views.notice.ended(ending);
     this.#onEnded(ending);
