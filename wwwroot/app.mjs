@@ -163,7 +163,10 @@ async function enter(roomName, session) {
       ended: code => current.closed(code),
       // A socket refused while the server answers: banned, or no longer a member of a private room?
       refused: () => current.refused(),
-      seen: seq => { if (!document.hidden) reads.seen(roomName, seq); },
+      seen: seq => {
+        if (!document.hidden) reads.seen(roomName, seq);
+        directory.noticed(roomName, seq);
+      },
     },
   });
   room = chat;

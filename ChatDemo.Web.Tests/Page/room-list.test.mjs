@@ -109,6 +109,28 @@ test('the directory is loading until its first answer, failed while it cannot re
   assert.equal(later.status, 'ready');
 });
 
+test("a message in a room the list lacks (an ownerless room's first) reads the list again, once per room", async () => {
+  const clock = new FakeClock();
+  let answer = { rooms: [] };
+  let reads = 0;
+  const directory = new RoomDirectory({ api: { list: async () => { reads += 1; return answer; } }, onChange: () => {}, clock });
+  await directory.refresh();
+  directory.noticed('lobby', 0);
+  await settle();
+  assert.equal(reads, 1, 'an empty room is not listed yet: nothing to ask');
+  answer = { rooms: [{ room: 'lobby' }] };
+  directory.noticed('lobby', 1);
+  await settle();
+  assert.equal(reads, 2);
+  assert.deepEqual(directory.rooms, [{ room: 'lobby' }]);
+  directory.noticed('lobby', 2);
+  directory.noticed('hidden', 5);
+  directory.noticed('hidden', 6);
+  await settle();
+  assert.equal(reads, 3, 'listed: nothing more; unlisted: one read, not one per message');
+  assert.equal(clock.pending, 0);
+});
+
 test('read positions are saved after a pause, only the highest, only forward', async () => {
   const clock = new FakeClock();
   const saved = [];

@@ -55,6 +55,7 @@ export class RoomDirectory {
   #timer = null;
   #running = false;
   #reading = null;
+  #askedFor = new Set();
   rooms = [];
   status = 'loading';
 
@@ -75,6 +76,18 @@ export class RoomDirectory {
     this.#running = false;
     this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
+  }
+
+  /**
+   * A message (seq) seen in a room: when the list lacks that room, read it again, once per room. A
+   * room nobody created is listed from its first stored message on, so the room being read would
+   * otherwise be missing (or the list say "No rooms") until the next read; an administrator's
+   * unlisted private room costs that one read only.
+   */
+  noticed(room, seq) {
+    if (!(seq > 0) || this.rooms.some(r => r.room === room) || this.#askedFor.has(room)) return;
+    this.#askedFor.add(room);
+    this.refresh();
   }
 
   /** Reads the list now (one read at a time; a call during a read waits for it). */
