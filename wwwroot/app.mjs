@@ -166,6 +166,7 @@ async function enter(roomName, session) {
       seen: seq => {
         if (!document.hidden) reads.seen(roomName, seq);
         directory.noticed(roomName, seq);
+        current.seen(seq);
       },
     },
   });

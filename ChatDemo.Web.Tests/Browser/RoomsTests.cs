@@ -313,6 +313,11 @@ public sealed class RoomsTests(BrowserFixture browser)
         await rooms.CreateRoomAsync(owner, "hidden-a", "private", null);
         var member = await rooms.GuestAsync("Gus");
         await rooms.JoinedAsync(member, "hidden-a", await rooms.InviteAsync(owner, "hidden-a"));
+        await using (var socket = await rooms.ConnectAsync(owner, "hidden-a"))
+        {
+            await socket.SendMessageAsync("c-1", "Only for the team.");
+            await socket.WaitForAsync("ack");
+        }
         var ada = rooms.Member("Ada Admin", admin: true);
 
         await using var page = await ChatPage.OpenAsync(browser.Browser, app);
@@ -327,6 +332,7 @@ public sealed class RoomsTests(BrowserFixture browser)
                 expiresAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"), kind = "member", admin = true }), ada.Name });
         await page.GotoAsync("/?room=hidden-a");
         await page.ExpectConnectedAsync();
+        await Expect(page.Sent("Only for the team.")).ToHaveCountAsync(1);
         await Expect(page.RoomItem("hidden-a")).ToHaveCountAsync(0); // not in an administrator's list
 
         await page.OpenMembersAsync();
@@ -338,6 +344,7 @@ public sealed class RoomsTests(BrowserFixture browser)
         await row.GetByTestId("role-button").ClickAsync();
         await Expect(page.Member(member.UserId).GetByTestId("member-role")).ToHaveTextAsync("Moderator");
         await Expect(page.Member(owner.UserId).GetByTestId("member-actions")).ToHaveCountAsync(0);
+        Assert.Empty(page.ConsoleErrors);
     }
 
     /// <summary>A moderation action by this tab's session, as another client would send it: the status.</summary>

@@ -116,26 +116,43 @@ test('a room not listed that may be read is one nobody created: no members panel
   assert.deepEqual(r.ended, []);
 });
 
-test('an administrator who opens an unlisted private room by name gets its members panel and acts as its owner', async () => {
+test('an administrator who opens an unlisted private room by name gets its members panel once it shows a message, and acts as its owner', async () => {
   const ada = { id: 'u_admin', name: 'Ada' };
   const r = membership({ me: ada, admin: true, listed: false, room: { room: 'team-a', visibility: 'private', owner: { id: olive.id, name: 'Olive' } } });
   assert.equal(await r.m.load(), true);
-  assert.deepEqual(r.api.calls.map(c => [c[0], c[1]]).slice(0, 2), [['list', undefined], ['room', 'team-a']]);
-  assert.deepEqual(r.named('members.available'), [[true]]);
+  assert.deepEqual(r.api.calls.map(c => [c[0], c[1]]), [['list', undefined], ['access', 'team-a']], 'no GET /api/rooms/{room} yet: it may be an unused room (404)');
+  await r.m.seen(0);
+  assert.equal(r.api.calls.some(c => c[0] === 'room'), false, 'an empty room may be one nobody created');
+  await r.m.seen(3);
+  assert.deepEqual(r.api.calls.filter(c => c[0] === 'room').map(c => c[1]), ['team-a']);
+  assert.deepEqual(r.named('members.available').at(-1), [true]);
   assert.equal(r.m.actingRole, 'owner');
   const [model] = r.named('members.show').at(-1);
   assert.equal(model.canInvite, true);
   assert.deepEqual(model.members.find(m => m.id === 'u_b').actions, ['mute', 'kick', 'ban', 'remove', 'promote']);
   assert.deepEqual(model.members.find(m => m.id === 'u_m').actions, ['mute', 'kick', 'ban', 'remove', 'demote']);
   assert.equal(model.canLeave, false, 'an administrator holds no role to leave');
+  await r.m.seen(4);
+  assert.equal(r.api.calls.filter(c => c[0] === 'room').length, 1, 'asked once');
 });
 
-test("an administrator's unlisted room that nobody created (404) is entered as in v1, without a members panel", async () => {
-  const r = membership({ me: { id: 'u_admin' }, admin: true, listed: false, fail: { room: new ApiError('Not found', 404) } });
-  assert.equal(await r.m.load(), true);
-  assert.deepEqual(r.named('members.available'), [[false]]);
-  assert.equal(r.m.room, null);
-  assert.deepEqual(r.ended, []);
+test('an unlisted room with messages that nobody created gives an administrator no panel; members and listed rooms never ask', async () => {
+  const uncreated = membership({ me: { id: 'u_admin' }, admin: true, listed: false, roomAnswer: { room: 'team-a', visibility: 'public', owner: null } });
+  await uncreated.m.load();
+  await uncreated.m.seen(1);
+  assert.deepEqual(uncreated.named('members.available'), [[false]]);
+  assert.equal(uncreated.m.room, null);
+
+  const member = membership({ me: bob, listed: false });
+  await member.m.load();
+  await member.m.seen(5);
+  assert.equal(member.api.calls.some(c => c[0] === 'room'), false, 'only an administrator may read a room outside their list');
+
+  const listed = membership({ me: { id: 'u_admin' }, admin: true });
+  await listed.m.load();
+  const before = listed.api.calls.length;
+  await listed.m.seen(5);
+  assert.equal(listed.api.calls.length, before);
 });
 
 test('a banned caller is stopped at the door: the notice says banned and until when, and nothing more is read', async () => {

@@ -49,6 +49,7 @@ export class RoomMembership {
   #muteTimer = null;
   #ended = null;
   #leaving = false;
+  #unlisted = false;       // not in the caller's list: a room nobody created, or (for an administrator) a private one
 
   /**
    * @param options.session () => the current session { userId, admin }
@@ -83,32 +84,28 @@ export class RoomMembership {
    * room they may read is there: public ones, and private ones where they hold a role) is read
    * with GET /api/rooms/{room}, whose `ban` says whether the caller is banned from it. A room not
    * listed is checked with GET …/presence: it is one nobody created yet (as in v1, no members
-   * panel) — except for an administrator, who may open any private room by name and acts as its
-   * owner there: for them GET /api/rooms/{room} tells the two apart (its 404 for a new room, which
-   * a browser logs as an error, is left to administrators). False when the caller may not enter:
-   * banned, or a private room they are not a member of (the notice says so and onEnded is
-   * called); true otherwise, also when nothing can be read now (the connection then finds out).
+   * panel) — or, for an administrator, who may open any private room by name, possibly a private
+   * room they hold no role in: see seen(). False when the caller may not enter: banned, or a
+   * private room they are not a member of (the notice says so and onEnded is called); true
+   * otherwise, also when nothing can be read now (the connection then finds out).
    */
   async load() {
     this.#views.notice.clear();
     this.#views.composer.setMuted(null);
     this.#room = null;
-    let listed = true;
+    this.#unlisted = false;
     try {
       this.#room = (await this.#api.list()).rooms?.find(r => r.room === this.#name) ?? null;
-    } catch {
-      listed = false; // the list cannot be read now: check access below
-    }
-    const admin = this.#session().admin === true;
+      this.#unlisted = !this.#room;
+    } catch { /* the list cannot be read now: check access below */ }
     try {
-      if (this.#room?.owner || (listed && !this.#room && admin)) this.#room = await this.#api.room(this.#name);
+      if (this.#room?.owner) this.#room = await this.#api.room(this.#name);
       else if (!this.#room) await this.#api.access(this.#name);
     } catch (error) {
       if (error.status === 403) {
         this.#end('refused', error.message);
         return false;
       }
-      if (error.status === 404) this.#room = null;
     }
     if (this.#room?.ban) {
       this.#end('banned', null, { until: this.#room.ban.until ?? null });
@@ -161,6 +158,26 @@ export class RoomMembership {
     } else if (frame.type === 'member' && frame.user?.id && (frame.room === undefined || frame.room === this.#name)) {
       this.#onMember(frame);
     }
+  }
+
+  /**
+   * The highest seq shown in the room. An administrator acts as an owner everywhere (protocol.md
+   * 11.4), also in a private room they hold no role in, which their list leaves out — as it does a
+   * room nobody created until its first message. So once an unlisted room has a message, it can
+   * only be a created room: GET /api/rooms/{room} (which answers 404 only for an unused room nobody
+   * created, and a browser logs that as an error) then gives the administrator its members panel.
+   */
+  async seen(seq) {
+    if (!this.#unlisted || !(seq > 0) || this.#session().admin !== true || this.#ended) return;
+    this.#unlisted = false;
+    try {
+      const room = await this.#api.room(this.#name);
+      if (!room?.owner || this.#ended) return;
+      this.#room = room;
+      this.#role = room.role ?? null;
+      this.#views.members.available(true);
+      await this.refresh();
+    } catch { /* not now: the panel stays away, as for a room nobody created */ }
   }
 
   /**
