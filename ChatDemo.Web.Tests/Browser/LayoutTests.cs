@@ -66,7 +66,7 @@ public sealed class LayoutTests(BrowserFixture browser)
 
     [Theory]
     [MemberData(nameof(Widths))]
-    public async Task TheRoomListTheMembersPanelAndTheNewRoomDialogFitInLightAndDark(int width, int height)
+    public async Task TheRoomListTheMembersPanelTheNewRoomDialogAndTheBannedNoticeFitInLightAndDark(int width, int height)
     {
         await using var app = await ChatApp.StartAsync();
         var size = new ViewportSize { Width = width, Height = height };
@@ -110,6 +110,18 @@ public sealed class LayoutTests(BrowserFixture browser)
             await Expect(olive.Page.GetByTestId("members-panel")).ToBeVisibleAsync();
         }
         await Expect(olive.Page.Locator("h1:visible")).ToHaveTextAsync(["#a-room-with-a-rather-long-name-for-a-narrow-screen"]);
+
+        // Banned for an hour: the notice and its way back to the room list fit, and it has the focus.
+        member = await olive.MemberActionsAsync(await ivy.UserIdAsync());
+        await member.GetByTestId("ban-duration").SelectOptionAsync("3600");
+        await member.GetByTestId("ban-button").ClickAsync();
+        await Expect(ivy.Notice).ToHaveAttributeAsync("data-reason", "banned");
+        await Expect(ivy.Page.GetByTestId("notice-action")).ToBeFocusedAsync();
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await ivy.Page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            Assert.Empty(await OverflowingControlsAsync(ivy.Page));
+        }
     }
 
     /// <summary>
