@@ -226,6 +226,12 @@ public static class ChaosScenario
         // Each change took its own revision: no two messages of a room carry the same one.
         var revisionsReused = histories.Values.Sum(h => h.Where(m => m.Revision > 0).GroupBy(m => m.Revision).Sum(g => g.Count() - 1));
 
+        // A resend refused as message_deleted after its first was applied is right only if the message is deleted.
+        foreach (var client in clients.Select(c => c.Client))
+        foreach (var seq in client.RefusedAfterAnswer)
+            if (histories[client.Room].FirstOrDefault(m => m.Seq == seq) is not { Deleted: true })
+                stateProblems.Add($"{client.Room}: a resent change of {seq} was refused as message_deleted, but {seq} is not deleted");
+
         // Final views: every client, reconnected and caught up, holds exactly its room's history,
         // each message in its stored state.
         var viewers = clients.Select(c => c.Client).Concat(observers).ToList();

@@ -44,6 +44,7 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AckedMessage> _acks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChangeAnswer> _changeAnswers = new(StringComparer.Ordinal);
+    private readonly List<long> _refusedAfterAnswer = [];
     private readonly SortedSet<long> _revisionsAhead = [];
     private readonly List<string> _violations = [];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -122,6 +123,15 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     public IReadOnlyDictionary<string, ChangeAnswer> ChangeAnswers
     {
         get { lock (_gate) return new Dictionary<string, ChangeAnswer>(_changeAnswers); }
+    }
+
+    /// <summary>
+    /// The messages whose change was applied (answered <c>updateAck</c>) and whose crossing resend
+    /// was then refused as <c>message_deleted</c>: each must end deleted.
+    /// </summary>
+    public IReadOnlyList<long> RefusedAfterAnswer
+    {
+        get { lock (_gate) return [.. _refusedAfterAnswer]; }
     }
 
     /// <summary>True while a change of message <paramref name="seq"/> waits for its answer: the next one must wait (10.6).</summary>
@@ -468,9 +478,15 @@ public sealed class ReconnectingChatClient : IAsyncDisposable
     {
         lock (_gate)
         {
-            // A second answer to a request already answered this way (a resend crossed the first
-            // answer) is as final as the first, like a second updateAck.
-            if (_changeAnswers.TryGetValue(clientMessageId, out var answered)) return answered.Outcome == code;
+            if (_changeAnswers.TryGetValue(clientMessageId, out var answered))
+            {
+                // A resend crossed the first answer. When the message was deleted in between, 10.5
+                // checks the deletion before 10.6 sees a duplicate: the resend is refused although
+                // the first was applied. Final all the same, as long as the message ends deleted
+                // (the scenario checks that against the stored history).
+                if (answered.Outcome != code && answered.Action is "react" or "editMessage") _refusedAfterAnswer.Add(answered.Seq);
+                return answered.Outcome == code || answered.Action is "react" or "editMessage";
+            }
             if (!_pending.TryGetValue(clientMessageId, out var request) || request is not { Action: "react", ChangeSeq: { } seq }) return false;
             _pending.Remove(clientMessageId);
             _changeAnswers[clientMessageId] = new ChangeAnswer(request.Action, seq, code, null);
