@@ -25,7 +25,8 @@ public sealed class ChatPage : IAsyncDisposable
         };
         Page.Console += (_, message) =>
         {
-            if (message.Type == "error") ConsoleErrors.Add(message.Text);
+            // "Failed to load resource" names no resource; its location does.
+            if (message.Type == "error") ConsoleErrors.Add(string.IsNullOrEmpty(message.Location) ? message.Text : $"{message.Text} at {message.Location}");
         };
         Page.PageError += (_, error) => ConsoleErrors.Add(error);
     }

@@ -11,11 +11,27 @@ namespace ChatDemo.Web.Tests.SelfHosting;
 /// address as the one known proxy. Each test's clients connect from loopback addresses of their
 /// own (127.0.0.10 and up), so each is a distinct client to the rate limiter, as on the Internet.
 /// </summary>
-public sealed class BehindNginxFixture : IAsyncLifetime
+public class BehindNginxFixture : IAsyncLifetime
 {
     public const int SessionsBurst = 3;
 
+    // Small buckets that refill once a minute: nothing refills while a test runs.
+    private static readonly Dictionary<string, string?> SmallBuckets = new()
+    {
+        ["Chat:RateLimits:SessionsBurst"] = SessionsBurst.ToString(),
+        ["Chat:RateLimits:SessionsPerMinute"] = "1",
+        ["Chat:RateLimits:ApiBurst"] = "20",
+        ["Chat:RateLimits:ApiPerMinute"] = "1",
+    };
+
+    private readonly IReadOnlyDictionary<string, string?> _rateLimits;
     private int _lastClientAddress = 9;
+
+    public BehindNginxFixture() : this(SmallBuckets)
+    {
+    }
+
+    protected BehindNginxFixture(IReadOnlyDictionary<string, string?> rateLimits) => _rateLimits = rateLimits;
 
     public ChatApp App { get; private set; } = null!;
 
@@ -23,14 +39,9 @@ public sealed class BehindNginxFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await ChatApp.StartAsync(new Dictionary<string, string?>
+        App = await ChatApp.StartAsync(new Dictionary<string, string?>(_rateLimits)
         {
             ["Chat:ForwardedHeaders:KnownProxies"] = NginxProxy.ProxyAddress.ToString(),
-            // Small buckets that refill once a minute: nothing refills while a test runs.
-            ["Chat:RateLimits:SessionsBurst"] = SessionsBurst.ToString(),
-            ["Chat:RateLimits:SessionsPerMinute"] = "1",
-            ["Chat:RateLimits:ApiBurst"] = "20",
-            ["Chat:RateLimits:ApiPerMinute"] = "1",
         });
         try
         {

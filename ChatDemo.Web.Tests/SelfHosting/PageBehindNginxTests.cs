@@ -11,7 +11,7 @@ namespace ChatDemo.Web.Tests.SelfHosting;
 /// Chromium trusts exactly the proxy's self-signed key (<c>--ignore-certificate-errors-spki-list</c>).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PageBehindNginxTests(BehindNginxFixture fixture) : IClassFixture<BehindNginxFixture>
+public sealed class PageBehindNginxTests(PageBehindNginxFixture fixture) : IClassFixture<PageBehindNginxFixture>
 {
     [Fact]
     public async Task TwoPeopleChatThroughThePageServedOverHttps()
@@ -42,5 +42,25 @@ public sealed class PageBehindNginxTests(BehindNginxFixture fixture) : IClassFix
         Assert.Contains(sockets, url => url.StartsWith($"wss://{fixture.Proxy.BaseUri.Authority}/ws?", StringComparison.Ordinal));
         Assert.Empty(alice.ConsoleErrors);
         Assert.Empty(bob.ConsoleErrors);
+    }
+}
+
+/// <summary>
+/// nginx in front of an app with a deployment's default per-address limits: both browsers reach
+/// the app from one address, and a page's requests (config, session, room list, presence, history,
+/// read positions) soon exceed the 20 that <see cref="BehindNginxFixture"/>'s rate-limit tests allow.
+/// </summary>
+public sealed class PageBehindNginxFixture() : BehindNginxFixture(DeploymentDefaults())
+{
+    private static Dictionary<string, string?> DeploymentDefaults()
+    {
+        var defaults = new ChatDemo.Web.Configuration.RateLimitOptions();
+        return new()
+        {
+            ["Chat:RateLimits:SessionsBurst"] = defaults.SessionsBurst.ToString(),
+            ["Chat:RateLimits:SessionsPerMinute"] = defaults.SessionsPerMinute.ToString(),
+            ["Chat:RateLimits:ApiBurst"] = defaults.ApiBurst.ToString(),
+            ["Chat:RateLimits:ApiPerMinute"] = defaults.ApiPerMinute.ToString(),
+        };
     }
 }
