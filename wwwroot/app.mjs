@@ -146,6 +146,7 @@ async function enter(roomName, session) {
   closeRoom();
   const current = new RoomMembership({
     name: roomName, session: () => sessions.saved() ?? session, api: roomsApi, views, baseUrl: location.href,
+    listRooms: () => directory.fresh(),
     onEnded: ending => ended(current, ending),
   });
   membership = current;
@@ -174,7 +175,6 @@ async function enter(roomName, session) {
   room.setRole(current.actingRole);
   room.enter();
   showRooms();
-  directory.refresh();
 }
 
 /** Kicked or banned: the notice stays over the room; removed, left or refused: back to the room list. */

@@ -109,6 +109,20 @@ test('the directory is loading until its first answer, failed while it cannot re
   assert.equal(later.status, 'ready');
 });
 
+test('fresh() waits for a read under way and reads again, so a room created meanwhile is in it; it throws before any answer', async () => {
+  const clock = new FakeClock();
+  let release;
+  const answers = [new Promise(resolve => { release = resolve; }), Promise.resolve({ rooms: [{ room: 'old' }, { room: 'new' }] })];
+  const directory = new RoomDirectory({ api: { list: () => answers.shift() }, onChange: () => {}, clock });
+  directory.refresh();
+  const fresh = directory.fresh();
+  release({ rooms: [{ room: 'old' }] });
+  assert.deepEqual((await fresh).map(r => r.room), ['old', 'new']);
+
+  const failing = new RoomDirectory({ api: { list: async () => { throw new Error('down'); } }, onChange: () => {}, clock });
+  await assert.rejects(failing.fresh(), /cannot be read/);
+});
+
 test("a message in a room the list lacks (an ownerless room's first) reads the list again, once per room", async () => {
   const clock = new FakeClock();
   let answer = { rooms: [] };

@@ -90,6 +90,17 @@ export class RoomDirectory {
     this.refresh();
   }
 
+  /**
+   * The list as of now: waits for a read under way (it may have started before a room was just
+   * created) and reads again; throws when no read has ever answered.
+   */
+  async fresh() {
+    await this.#reading;
+    await this.refresh();
+    if (this.status !== 'ready') throw new Error('the room list cannot be read');
+    return this.rooms;
+  }
+
   /** Reads the list now (one read at a time; a call during a read waits for it). */
   refresh() {
     this.#reading ??= this.#read().finally(() => { this.#reading = null; });

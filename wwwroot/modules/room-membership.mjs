@@ -35,6 +35,7 @@ export class RoomMembership {
   #name;
   #session;
   #api;
+  #listRooms;
   #views;
   #onEnded;
   #clock;
@@ -54,14 +55,20 @@ export class RoomMembership {
   /**
    * @param options.session () => the current session { userId, admin }
    * @param options.api the rooms API (modules/rooms-api.mjs)
+   * @param options.listRooms async () => the caller's rooms as GET /api/rooms lists them, read now
+   *   (the page passes its room list's fresh read, so entering a room reads the list once)
    * @param options.views { members, notice, composer, messages }
    * @param options.onEnded (ending) => …, ending { reason, room, by, until, detail }: reason 'kicked',
    *   'banned', 'removed', 'left' or 'refused' (see endingText)
    */
-  constructor({ name, session, api, views, onEnded, baseUrl, clock = browserClock, now = () => Date.now() }) {
+  constructor({
+    name, session, api, views, onEnded, baseUrl, listRooms = async () => (await api.list())?.rooms ?? [],
+    clock = browserClock, now = () => Date.now(),
+  }) {
     this.#name = name;
     this.#session = session;
     this.#api = api;
+    this.#listRooms = listRooms;
     this.#views = views;
     this.#onEnded = onEnded;
     this.#baseUrl = baseUrl;
@@ -95,7 +102,7 @@ export class RoomMembership {
     this.#room = null;
     this.#unlisted = false;
     try {
-      this.#room = (await this.#api.list()).rooms?.find(r => r.room === this.#name) ?? null;
+      this.#room = (await this.#listRooms()).find(r => r.room === this.#name) ?? null;
       this.#unlisted = !this.#room;
     } catch { /* the list cannot be read now: check access below */ }
     try {
